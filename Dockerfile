@@ -1,0 +1,26 @@
+# The Community Voice app image: API and workers run from the same image.
+FROM node:20-slim AS assets
+WORKDIR /app
+COPY package.json package-lock.json ./
+RUN npm ci --no-audit --no-fund --omit=dev
+
+FROM python:3.11-slim
+ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 PIP_DISABLE_PIP_VERSION_CHECK=1
+WORKDIR /app
+COPY pyproject.toml requirements.lock README.md ./
+COPY models models
+COPY workflows workflows
+COPY activities activities
+COPY api api
+COPY notifications notifications
+COPY cli cli
+COPY migrations migrations
+COPY alembic.ini ./
+COPY demo demo
+RUN pip install --no-cache-dir -c requirements.lock . \
+    && useradd --system --uid 10001 app
+COPY --from=assets /app/node_modules/nhsuk-frontend/dist/nhsuk /app/assets/nhsuk
+ENV CVT_NHSUK_ASSETS_DIR=/app/assets/nhsuk
+USER app
+EXPOSE 8000
+CMD ["cvt", "api", "--host", "0.0.0.0", "--port", "8000"]

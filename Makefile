@@ -1,0 +1,58 @@
+# Community Voice: the two commands a new user needs are `make run` and `make test`.
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+
+.PHONY: help install run dev worker api test test-fast lint fmt typecheck browser bench clean
+
+help: ## Show the commands
+	@grep -E '^[a-z-]+:.*##' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
+
+install: $(BIN)/.installed node_modules/.installed ## Create .venv and install everything (Python and NHS.UK assets)
+
+$(BIN)/.installed: pyproject.toml requirements.lock
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --disable-pip-version-check -c requirements.lock -e '.[test]'
+	touch $@
+
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+run: install ## Start everything (Temporal dev server, worker, web app, mail catcher) with demo data
+	$(BIN)/cvt dev
+
+dev: run
+
+worker: install ## Run a worker only
+	$(BIN)/cvt worker
+
+api: install ## Run the web app only
+	$(BIN)/cvt api
+
+browser: ## Install Debian's Chromium for the browser tests (needs root)
+	@command -v chromium >/dev/null 2>&1 || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
+
+test: install browser ## Set up and run the whole test suite
+	$(BIN)/pytest
+
+test-fast: install ## Tests without the end-to-end and browser suites
+	$(BIN)/pytest -m "not e2e and not a11y"
+
+lint: install ## Ruff and mypy
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy .
+
+fmt: install ## Format the code
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+bench: install ## Run the benchmarks (they print figures; nothing passes or fails)
+	$(BIN)/python -m bench.engine
+	$(BIN)/python -m bench.mail
+	$(BIN)/python -m bench.reports
+	$(BIN)/python -m bench.staff_pages
+
+clean: ## Remove the environment and local state
+	rm -rf $(VENV) node_modules var

@@ -1,0 +1,1 @@
+"""Temporal activities: all the I/O workflows need (database writes, email)."""

@@ -1,0 +1,120 @@
+"""The one writer of process state: records a workflow step in one transaction, at most once.
+
+A step carries every row it changes (case, action, log entries, escalations, outbox messages,
+audit events, pending timers, command outcomes). Its key is stored in ``recorded_step`` in the
+same transaction, so a retried activity (worker killed after commit, timeout, …) writes nothing
+twice, and a half-written step never exists.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any, TypeVar
+
+from sqlalchemy import delete, update
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import Session, SQLModel, col, select
+from temporalio import activity
+
+from models.action import Action, ActionUpdate, RagChange
+from models.audit import AuditEvent
+from models.case import Case
+from models.db import SessionFactory
+from models.escalation import Escalation, EscalationResolution, EscalationStatus
+from models.inbox import CommandOutcome, CommandStatus, InboxCommand
+from models.messages import StepRecord
+from models.outbox import OutboxMessage
+from models.presenter import Presenter
+from models.timer import PendingTimer, RecordedStep
+
+T = TypeVar("T", bound=SQLModel)
+
+
+def _row(table: type[T], record: SQLModel) -> T:
+    return table.model_validate(record.model_dump())
+
+
+class RecordActivities:
+    def __init__(self, sessions: SessionFactory) -> None:
+        self.sessions = sessions
+
+    @activity.defn(name="record_step")
+    def record_step(self, step: StepRecord) -> bool:
+        """Write ``step``; returns False when it was written before (a retry)."""
+        with self.sessions() as session:
+            if session.get(RecordedStep, step.key) is not None:
+                return False
+            try:
+                self._write(session, step)
+                session.add(RecordedStep(key=step.key, recorded_at=step.at))
+                session.commit()
+            except IntegrityError:
+                session.rollback()
+                if session.get(RecordedStep, step.key) is not None:
+                    return False  # another attempt of this same step won the race
+                raise
+        return True
+
+    def _write(self, session: Session, step: StepRecord) -> None:
+        if step.case is not None:
+            session.merge(_row(Case, step.case))
+            session.flush()
+        for presenter in step.presenters:
+            session.merge(_row(Presenter, presenter))
+        for action in step.actions:
+            session.merge(_row(Action, action))
+        session.flush()
+        _add_all(session, ActionUpdate, step.updates)
+        _add_all(session, RagChange, step.rag_changes)
+        _add_all(session, Escalation, step.escalations)
+        _add_all(session, OutboxMessage, step.messages)
+        _add_all(session, AuditEvent, step.audit)
+        session.flush()
+        for resolution in step.resolutions:
+            _resolve(session, resolution)
+        if step.timers is not None:
+            session.execute(
+                delete(PendingTimer).where(col(PendingTimer.workflow_id) == step.workflow_id)
+            )
+            for timer in step.timers:
+                session.add(
+                    PendingTimer(
+                        workflow_id=step.workflow_id,
+                        case_id=step.case_id,
+                        action_id=step.action_id,
+                        **timer.model_dump(),
+                    )
+                )
+        for outcome in step.outcomes:
+            _record_outcome(session, outcome, step.at)
+
+
+def _add_all(session: Session, table: type[SQLModel], records: list[Any]) -> None:
+    for record in records:
+        session.add(_row(table, record))
+
+
+def _resolve(session: Session, resolution: EscalationResolution) -> None:
+    session.execute(
+        update(Escalation)
+        .where(col(Escalation.id) == resolution.escalation_id)
+        .where(col(Escalation.status) == EscalationStatus.open)
+        .values(
+            status=EscalationStatus.resolved,
+            resolved_at=resolution.resolved_at,
+            resolved_by=resolution.resolved_by,
+            resolution_note=resolution.note,
+        )
+    )
+
+
+def _record_outcome(session: Session, outcome: CommandOutcome, at: datetime) -> None:
+    command = session.exec(
+        select(InboxCommand).where(InboxCommand.id == outcome.command_id)
+    ).first()
+    if command is None or command.status in (CommandStatus.applied, CommandStatus.rejected):
+        return
+    command.status = outcome.status
+    command.outcome_at = at
+    command.outcome_message = outcome.message
+    session.add(command)

@@ -1,0 +1,264 @@
+"""The rows of "You Said, We Did" and of the annual section, read from SQL.
+
+One row per session, with the board's columns: Board (month and year), Community Voice (theme
+and presenters), Action, RAG rating, Comment (or, in the annual section, Outcome and
+reflection). Presenters are named only with their consent; otherwise their organisation is
+given. Sessions withdrawn, cancelled, deferred or with no specific action have rows too.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from sqlmodel import Session, col, select
+
+from models.action import STATUS_LABELS, Action, ActionStatus, ActionUpdate, UpdateKind
+from models.case import OUTCOME_LABELS, Case, CaseOutcome
+from models.formatting import long_date, month_year
+from models.presenter import Presenter
+from models.rag import _SEVERITY, LABELS, Rag
+from models.report import ReportRowRecord, RowSection
+
+#: Log entries that say how an action is going (a note is staff-only and not quoted).
+PROGRESS_KINDS = (
+    UpdateKind.progress,
+    UpdateKind.still_on_track,
+    UpdateKind.done,
+    UpdateKind.cannot_deliver,
+)
+
+NO_ACTION_TEXT = {
+    CaseOutcome.held: "No specific action agreed",
+    CaseOutcome.no_action: "No specific action agreed",
+    CaseOutcome.withdrawn: "None: the presentation was withdrawn",
+    CaseOutcome.cancelled: "None: the meeting was cancelled",
+    CaseOutcome.deferred: "None: the session was deferred to a later meeting",
+}
+
+
+@dataclass
+class SessionFacts:
+    """A case with what its rows are made of."""
+
+    case: Case
+    presenters: list[Presenter]
+    actions: list[Action]
+    latest: dict[uuid.UUID, ActionUpdate] = field(default_factory=dict)
+
+
+def load_sessions(session: Session, cases: Sequence[Case]) -> list[SessionFacts]:
+    ids = [c.id for c in cases]
+    if not ids:
+        return []
+    presenters: dict[uuid.UUID, list[Presenter]] = {}
+    for p in session.exec(
+        select(Presenter).where(col(Presenter.case_id).in_(ids)).order_by(col(Presenter.seq))
+    ).all():
+        presenters.setdefault(p.case_id, []).append(p)
+    actions: dict[uuid.UUID, list[Action]] = {}
+    for a in session.exec(
+        select(Action).where(col(Action.case_id).in_(ids)).order_by(col(Action.seq))
+    ).all():
+        actions.setdefault(a.case_id, []).append(a)
+    latest: dict[uuid.UUID, ActionUpdate] = {}
+    for u in session.exec(
+        select(ActionUpdate)
+        .where(col(ActionUpdate.case_id).in_(ids), col(ActionUpdate.kind).in_(PROGRESS_KINDS))
+        .order_by(col(ActionUpdate.at))
+    ).all():
+        latest[u.action_id] = u
+    return [
+        SessionFacts(
+            case=c,
+            presenters=presenters.get(c.id, []),
+            actions=actions.get(c.id, []),
+            latest={a.id: latest[a.id] for a in actions.get(c.id, []) if a.id in latest},
+        )
+        for c in cases
+    ]
+
+
+def public_presenter(p: Presenter) -> str:
+    """A presenter as public output may show them: named only with their consent."""
+    if p.consent_to_publish_name and p.name:
+        return f"{p.name} ({p.organisation})" if p.organisation else p.name
+    return p.organisation or "A local resident"
+
+
+def community_voice_cell(facts: SessionFacts) -> str:
+    c = facts.case
+    theme = c.theme or OUTCOME_LABELS[c.outcome]
+    names: list[str] = []
+    for p in facts.presenters:
+        shown = public_presenter(p)
+        if shown not in names:
+            names.append(shown)
+    return f"{theme}\nPresented by: {'; '.join(names)}" if names else theme
+
+
+def _owner_text(a: Action) -> str:
+    if a.owner_name:
+        return f"{a.owner_name}, {a.partner_name}" if a.partner_name else a.owner_name
+    if a.owner_as_written:
+        return f"{a.owner_as_written} (no named person)"
+    return "no owner named"
+
+
+def action_cell(facts: SessionFacts) -> str:
+    if not facts.actions:
+        return NO_ACTION_TEXT[facts.case.outcome]
+    lines = []
+    for a in facts.actions:
+        due = f"; due {long_date(a.due_date)}" if a.due_date else "; no due date"
+        lines.append(f"{a.seq}. {a.text} (Owner: {_owner_text(a)}{due})")
+    return "\n".join(lines)
+
+
+def row_rag(actions: Sequence[Action]) -> Rag | None:
+    """The worst rating among the row's actions (withdrawn ones left out); Complete if all done."""
+    rated = [a.rag for a in actions if a.status is not ActionStatus.withdrawn]
+    if not rated:
+        return None
+    return max(rated, key=lambda r: _SEVERITY[r])
+
+
+def rag_cell(facts: SessionFacts) -> tuple[Rag | None, str]:
+    overall = row_rag(facts.actions)
+    if overall is None:
+        return None, "Withdrawn" if facts.actions else "Not applicable"
+    text = LABELS[overall]
+    if len(facts.actions) > 1:
+        text += "\n" + "\n".join(
+            f"{a.seq}. {'Withdrawn' if a.status is ActionStatus.withdrawn else LABELS[a.rag]}"
+            for a in facts.actions
+        )
+    return overall, text
+
+
+def _action_comment(a: Action, latest: ActionUpdate | None) -> str:
+    parts = [STATUS_LABELS[a.status]]
+    if a.closed_at is not None and a.status is ActionStatus.done:
+        when = {True: " on time", False: " late", None: ""}[a.closed_on_time]
+        parts = [f"Done{when} ({long_date(a.closed_at)})"]
+        if latest is not None and latest.kind is UpdateKind.done:
+            parts[0] += f": {latest.text}"
+            latest = None
+    if latest is not None:
+        parts.append(f"Update {long_date(latest.at)}: {latest.text}")
+    elif a.closure_note and a.closed_at is not None:
+        parts.append(a.closure_note)
+    if a.closed_at is None and a.rag in (Rag.red, Rag.amber):
+        parts.append(f"{LABELS[a.rag]} because: {a.rag_cause}")
+    return f"{a.seq}. " + ". ".join(p.rstrip(".") for p in parts) + "."
+
+
+def comment_cell(facts: SessionFacts) -> tuple[str, bool]:
+    """The draft comment, and whether it quotes what a partner wrote (approval needed)."""
+    c = facts.case
+    if not facts.actions:
+        return (c.outcome_reflection or NO_ACTION_TEXT[c.outcome] + "."), False
+    if c.historical and c.outcome_reflection and not facts.latest:
+        return c.outcome_reflection, False
+    lines = [_action_comment(a, facts.latest.get(a.id)) for a in facts.actions]
+    partner = any(u.author_kind == "owner_link" for u in facts.latest.values())
+    return "\n".join(lines), partner
+
+
+def outcome_cell(facts: SessionFacts) -> tuple[str, bool]:
+    """Annual section: the case's own "outcome and reflection", else what became of each action."""
+    c = facts.case
+    if c.outcome_reflection:
+        return c.outcome_reflection, False
+    return comment_cell(facts)
+
+
+def action_detail(a: Action, latest: ActionUpdate | None) -> dict[str, Any]:
+    return {
+        "id": str(a.id),
+        "seq": a.seq,
+        "text": a.text,
+        "owner": _owner_text(a),
+        "partner": a.partner_name,
+        "due_date": a.due_date.isoformat() if a.due_date else None,
+        "status": a.status.value,
+        "status_label": STATUS_LABELS[a.status],
+        "rag": a.rag.value,
+        "rag_label": LABELS[a.rag],
+        "rag_cause": a.rag_cause,
+        "closed_at": a.closed_at.isoformat() if a.closed_at else None,
+        "closed_on_time": a.closed_on_time,
+        "latest_update": latest.text if latest else None,
+    }
+
+
+def build_rows(
+    report_id: uuid.UUID,
+    sessions: list[SessionFacts],
+    *,
+    annual: bool = False,
+    section: RowSection = RowSection.period,
+    start_seq: int = 1,
+) -> list[ReportRowRecord]:
+    rows = []
+    for seq, facts in enumerate(sessions, start=start_seq):
+        c = facts.case
+        rag, rag_text = rag_cell(facts)
+        comment, partner = outcome_cell(facts) if annual else comment_cell(facts)
+        rows.append(
+            ReportRowRecord(
+                id=uuid.uuid5(report_id, f"row-{seq}"),
+                report_id=report_id,
+                seq=seq,
+                section=section,
+                case_id=c.id,
+                meeting_date=c.meeting_date,
+                board_month=month_year(c.meeting_date),
+                community_voice=community_voice_cell(facts),
+                action=action_cell(facts),
+                rag=rag.value if rag else None,
+                rag_text=rag_text,
+                comment=comment,
+                comment_draft=comment,
+                partner_text=partner,
+                detail={
+                    "outcome": c.outcome.value,
+                    "outcome_label": OUTCOME_LABELS[c.outcome],
+                    "theme": c.theme,
+                    "historical": c.historical,
+                    "source_ref": c.source_ref,
+                    "actions": [action_detail(a, facts.latest.get(a.id)) for a in facts.actions],
+                },
+            )
+        )
+    return rows
+
+
+def cases_between(session: Session, board_id: uuid.UUID, start: date, end: date) -> list[Case]:
+    return list(
+        session.exec(
+            select(Case)
+            .where(Case.board_id == board_id, Case.meeting_date >= start, Case.meeting_date <= end)
+            .order_by(col(Case.meeting_date), col(Case.recorded_at), col(Case.id))
+        ).all()
+    )
+
+
+def cases_with_open_actions_before(
+    session: Session, board_id: uuid.UUID, before: date
+) -> list[Case]:
+    open_case_ids = select(Action.case_id).where(col(Action.closed_at).is_(None))
+    return list(
+        session.exec(
+            select(Case)
+            .where(
+                Case.board_id == board_id,
+                Case.meeting_date < before,
+                col(Case.id).in_(open_case_ids),
+            )
+            .order_by(col(Case.meeting_date), col(Case.recorded_at), col(Case.id))
+        ).all()
+    )

@@ -1,0 +1,1 @@
+"""The web app: JSON API (OpenAPI at /docs) and server-rendered pages."""

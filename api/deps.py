@@ -1,0 +1,116 @@
+"""Dependencies the routes declare: database session, services, the signed-in staff member."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from typing import Annotated
+
+from fastapi import Depends, Header, HTTPException, Request, status
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from sqlmodel import Session
+
+from api.security import StaffTokens, TokenError
+from api.services.commands import Commands
+from models.audit import Actor, ActorKind
+from models.settings import Settings
+from models.staff import Permission, StaffUser
+
+_bearer = HTTPBearer(auto_error=False, description="A token from POST /api/v1/auth/token")
+
+
+def get_session(request: Request) -> Iterator[Session]:
+    with request.app.state.sessions() as session:
+        yield session
+
+
+def get_settings_dep(request: Request) -> Settings:
+    settings: Settings = request.app.state.settings
+    return settings
+
+
+def get_commands(request: Request) -> Commands:
+    commands: Commands = request.app.state.commands
+    return commands
+
+
+def get_tokens(request: Request) -> StaffTokens:
+    tokens: StaffTokens = request.app.state.tokens
+    return tokens
+
+
+SessionDep = Annotated[Session, Depends(get_session)]
+SettingsDep = Annotated[Settings, Depends(get_settings_dep)]
+CommandsDep = Annotated[Commands, Depends(get_commands)]
+TokensDep = Annotated[StaffTokens, Depends(get_tokens)]
+
+
+def get_current_staff(
+    request: Request,
+    session: SessionDep,
+    tokens: TokensDep,
+    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
+) -> StaffUser:
+    """The staff member signed in by bearer token (API) or session cookie (pages)."""
+    user_id = None
+    version = None
+    if credentials is not None:
+        try:
+            user_id, version = tokens.read(credentials.credentials)
+        except TokenError as error:
+            raise _unauthorised(str(error)) from error
+    else:
+        cookie_user = getattr(request.state, "staff_user_id", None)
+        if cookie_user is not None:
+            user_id, version = cookie_user
+    if user_id is None:
+        raise _unauthorised("Sign in first: send 'Authorization: Bearer <token>'.")
+    user = session.get(StaffUser, user_id)
+    if user is None or not user.active or user.token_version != version:
+        raise _unauthorised("Your sign-in is no longer valid: sign in again.")
+    return user
+
+
+def _unauthorised(message: str) -> HTTPException:
+    return HTTPException(
+        status.HTTP_401_UNAUTHORIZED, detail=message, headers={"WWW-Authenticate": "Bearer"}
+    )
+
+
+CurrentStaff = Annotated[StaffUser, Depends(get_current_staff)]
+
+
+def require(permission: Permission) -> Callable[[StaffUser], StaffUser]:
+    def check(user: CurrentStaff) -> StaffUser:
+        if not user.can(permission):
+            raise HTTPException(
+                status.HTTP_403_FORBIDDEN,
+                detail=f"Your role ({user.role.value.replace('_', ' ')}) cannot do this: it needs "
+                f"the '{permission.value.replace('_', ' ')}' permission.",
+            )
+        return user
+
+    return check
+
+
+Reader = Annotated[StaffUser, Depends(require(Permission.read))]
+SessionRecorder = Annotated[StaffUser, Depends(require(Permission.record_session))]
+ActionDriver = Annotated[StaffUser, Depends(require(Permission.drive_actions))]
+Intervener = Annotated[StaffUser, Depends(require(Permission.intervene))]
+DirectoryManager = Annotated[StaffUser, Depends(require(Permission.manage_directory))]
+BoardManager = Annotated[StaffUser, Depends(require(Permission.manage_boards))]
+UserManager = Annotated[StaffUser, Depends(require(Permission.manage_users))]
+
+
+def staff_actor(user: StaffUser, request: Request) -> Actor:
+    return Actor(
+        kind=ActorKind.staff,
+        name=user.name,
+        id=str(user.id),
+        source=request.client.host if request.client else None,
+    )
+
+
+IdempotencyKey = Annotated[
+    str | None,
+    Header(description="Send the same key again to retry safely: the first submission is kept."),
+]

@@ -1,0 +1,118 @@
+"""Builds the FastAPI app: JSON API under /api/v1, Temporal client and inbox relay in lifespan."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+
+from fastapi import FastAPI
+from fastapi.staticfiles import StaticFiles
+from sqlalchemy.engine import Engine
+from temporalio.client import Client
+
+from api import errors
+from api.pages import devmail, info, owner, presenter, staff
+from api.pages import reports as report_pages
+from api.routes import actions, auth, boards, cases, commands, directory, escalations
+from api.routes import reports as report_routes
+from api.security import StaffTokens
+from api.services.commands import Commands
+from api.services.inbox import Inbox
+from api.session import StaffSessionMiddleware
+from models.db import create_engine, session_factory
+from models.settings import Settings, get_settings
+from workflows.client import connect
+
+API_PREFIX = "/api/v1"
+APP_STATIC = Path(__file__).parent / "static" / "app"
+
+
+def create_app(
+    settings: Settings | None = None,
+    *,
+    engine: Engine | None = None,
+    client: Client | None = None,
+    relay: bool = True,
+) -> FastAPI:
+    """The app. Tests pass their own engine and Temporal client; production reads settings."""
+    settings = settings or get_settings()
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        own_engine = engine is None
+        db = engine or create_engine(settings.database_url)
+        sessions = session_factory(db)
+        temporal = client or await connect(settings, lazy=True)
+        inbox = Inbox(
+            sessions,
+            temporal,
+            task_queue=settings.task_queue,
+            wait_seconds=settings.command_wait_seconds,
+        )
+        app.state.settings = settings
+        app.state.sessions = sessions
+        app.state.temporal = temporal
+        app.state.inbox = inbox
+        app.state.commands = Commands(sessions, inbox)
+        app.state.tokens = StaffTokens(
+            settings.secret_key.get_secret_value(), settings.token_hours * 3600
+        )
+        relay_task = (
+            asyncio.create_task(inbox.run_relay(settings.relay_interval_seconds)) if relay else None
+        )
+        try:
+            yield
+        finally:
+            if relay_task is not None:
+                relay_task.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await relay_task
+            if own_engine:
+                db.dispose()
+
+    app = FastAPI(
+        title="Community Voice",
+        summary="Case tracker for the Community Voice process of partnership boards.",
+        version="0.1.0",
+        lifespan=lifespan,
+        openapi_url=f"{API_PREFIX}/openapi.json",
+        docs_url="/docs",
+        redoc_url=None,
+    )
+    errors.install(app)
+    for module in (auth, boards, directory, cases, actions, escalations, commands):
+        app.include_router(module.router, prefix=API_PREFIX)
+    app.include_router(report_routes.router, prefix=API_PREFIX)
+    app.include_router(info.router)
+    app.include_router(owner.router)
+    app.include_router(presenter.router)
+    if settings.environment in ("development", "test"):
+        app.include_router(devmail.router)
+    app.include_router(report_pages.router)
+    app.include_router(report_pages.public_router)
+    staff.install(app)
+    app.add_middleware(
+        StaffSessionMiddleware,
+        secret=settings.secret_key.get_secret_value(),
+        max_age_seconds=settings.token_hours * 3600,
+    )
+    app.mount(
+        "/static/nhsuk",
+        StaticFiles(directory=settings.nhsuk_assets_dir, check_dir=False),
+        name="nhsuk",
+    )
+    app.mount("/static/app", StaticFiles(directory=APP_STATIC), name="app-static")
+
+    @app.get("/healthz", include_in_schema=False)
+    def healthz() -> dict[str, str]:
+        return {"status": "ok"}
+
+    return app
+
+
+def app() -> FastAPI:
+    """Factory for ``uvicorn --factory api.main:app``."""
+    return create_app()

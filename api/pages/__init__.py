@@ -1,0 +1,1 @@
+"""Server-rendered pages (NHS.UK design system), one module per area."""

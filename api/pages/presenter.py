@@ -1,0 +1,292 @@
+"""The presenter's pages, opened from the signed links in their emails (no account).
+
+``/presenter/{case_id}/{token}``: after the meeting, check the actions the board agreed and
+confirm them, or say what is missing. ``/feedback/{action_id}/{token}``: once an action has
+closed, say whether what was done met their concern (met / partly / not met) with a comment;
+"not met" is escalated to the Community Voice Lead by the case's workflow.
+"""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from fastapi import APIRouter, Request
+from fastapi.responses import HTMLResponse, Response
+
+from api.pages import signed
+from api.presenters.action import summary_rows
+from api.services.links import (
+    LinkProblem,
+    PresenterAccess,
+    feedback_access,
+    presenter_access,
+)
+from api.templating import render
+from models.audit import ActorKind
+from models.commands import PresenterConfirmBody, PresenterFeedbackBody
+from models.inbox import InboxCommand
+
+router = APIRouter(include_in_schema=False)
+
+CONFIRM = "/presenter/{case_id}/{token}"
+FEEDBACK = "/feedback/{action_id}/{token}"
+
+ANSWERS = [
+    ("met", "Yes, it met my concern"),
+    ("partly", "It partly met my concern"),
+    ("not_met", "No, it did not meet my concern"),
+]
+CONFIRM_ANSWERS = [
+    ("confirmed", "Yes, these are the actions that were agreed"),
+    ("missing", "Something is missing or not right"),
+]
+
+
+def _actor(access: PresenterAccess, request: Request) -> Any:
+    return signed.link_actor(
+        ActorKind.presenter_link, access.presenter.display_name, access.presenter.id, request
+    )
+
+
+# --- confirm the agreed actions ---------------------------------------------------------------
+
+
+async def _confirm_access(
+    request: Request, case_id: uuid.UUID, token: str, **kwargs: Any
+) -> PresenterAccess:
+    links = signed.links(request)
+    return await signed.in_session(
+        request, lambda session: presenter_access(session, links, case_id, token, **kwargs)
+    )
+
+
+def _confirm_page(
+    request: Request,
+    access: PresenterAccess,
+    base: str,
+    *,
+    values: dict[str, str] | None = None,
+    errors: list[dict[str, str]] | None = None,
+) -> HTMLResponse:
+    context = {
+        "case": access.case,
+        "board_name": access.board.name,
+        "presenter": access.presenter,
+        "actions": [summary_rows(a, for_owner=False) for a in access.actions],
+        "contact": access.contact,
+        "submission": signed.new_submission(),
+    }
+    if access.answered is not None:
+        return render(
+            request,
+            "presenter/answered.jinja",
+            {**context, "page_title": "You have answered already", "answered": access.answered},
+            status_code=409 if request.method == "POST" else 200,
+        )
+    return render(
+        request,
+        "presenter/confirm.jinja",
+        {
+            **context,
+            "page_title": "Check the actions the board agreed",
+            "form_action": base,
+            "answers": CONFIRM_ANSWERS,
+            "values": values or {},
+            "errors": errors or [],
+            "error_for": signed.field_messages(errors or []),
+        },
+        status_code=422 if errors else 200,
+    )
+
+
+@router.get(CONFIRM, response_class=HTMLResponse)
+async def confirm_page(request: Request, case_id: uuid.UUID, token: str) -> Response:
+    try:
+        access = await _confirm_access(request, case_id, token)
+    except LinkProblem as problem:
+        return signed.problem_page(request, problem)
+    return _confirm_page(request, access, f"/presenter/{case_id}/{token}")
+
+
+@router.post(CONFIRM, response_model=None)
+async def confirm(request: Request, case_id: uuid.UUID, token: str) -> Response:
+    base = f"/presenter/{case_id}/{token}"
+    try:
+        access = await _confirm_access(request, case_id, token)
+        form = await signed.form_data(request)
+        signed.check_csrf(request, form, access.contact)
+    except LinkProblem as problem:
+        return signed.problem_page(request, problem)
+    if access.answered is not None:
+        return _confirm_page(request, access, base)
+    body, errors = signed.parse(
+        PresenterConfirmBody,
+        {"answer": form.get("answer") or None, "comment": form.get("comment")},
+        {
+            "answer": "Choose whether these are the actions that were agreed",
+            "comment": "Tell us what is missing or not right",
+        },
+    )
+    if body is None:
+        return _confirm_page(request, access, base, values=form, errors=errors)
+    commands = request.app.state.commands
+
+    async def send() -> InboxCommand:
+        row: InboxCommand = await commands.to_case(
+            case_id,
+            "presenter_confirm",
+            body,
+            _actor(access, request),
+            idempotency_key=signed.idempotency_key(f"presenter:{access.presenter.id}", form),
+            extra={"presenter_id": access.presenter.id},
+        )
+        return row
+
+    return await signed.submit(request, send, receipt_base=base, contact=access.contact, back=base)
+
+
+@router.get(f"{CONFIRM}/receipt/{{command_id}}", response_class=HTMLResponse)
+async def confirm_receipt(
+    request: Request, case_id: uuid.UUID, token: str, command_id: uuid.UUID
+) -> Response:
+    try:
+        access = await _confirm_access(request, case_id, token, allow_closed=True)
+    except LinkProblem as problem:
+        return signed.problem_page(request, problem)
+    return await _receipt(request, access, command_id, case_id=case_id)
+
+
+# --- after an action closes: did it meet the concern? ------------------------------------------
+
+
+async def _feedback_access(request: Request, action_id: uuid.UUID, token: str) -> PresenterAccess:
+    links = signed.links(request)
+    return await signed.in_session(
+        request, lambda session: feedback_access(session, links, action_id, token)
+    )
+
+
+def _feedback_page(
+    request: Request,
+    access: PresenterAccess,
+    base: str,
+    *,
+    values: dict[str, str] | None = None,
+    errors: list[dict[str, str]] | None = None,
+) -> HTMLResponse:
+    assert access.action is not None
+    context = {
+        "case": access.case,
+        "board_name": access.board.name,
+        "action": access.action,
+        "rows": summary_rows(access.action, for_owner=False),
+        "contact": access.contact,
+        "submission": signed.new_submission(),
+    }
+    if access.answered is not None:
+        return render(
+            request,
+            "presenter/answered.jinja",
+            {**context, "page_title": "You have answered already", "answered": access.answered},
+            status_code=409 if request.method == "POST" else 200,
+        )
+    preselected = request.query_params.get("answer")
+    if values is None and preselected in {a for a, _ in ANSWERS}:
+        values = {"answer": preselected}
+    return render(
+        request,
+        "presenter/feedback.jinja",
+        {
+            **context,
+            "page_title": "Did this meet your concern?",
+            "form_action": base,
+            "answers": ANSWERS,
+            "values": values or {},
+            "errors": errors or [],
+            "error_for": signed.field_messages(errors or []),
+        },
+        status_code=422 if errors else 200,
+    )
+
+
+@router.get(FEEDBACK, response_class=HTMLResponse)
+async def feedback_page(request: Request, action_id: uuid.UUID, token: str) -> Response:
+    try:
+        access = await _feedback_access(request, action_id, token)
+    except LinkProblem as problem:
+        return signed.problem_page(request, problem)
+    return _feedback_page(request, access, f"/feedback/{action_id}/{token}")
+
+
+@router.post(FEEDBACK, response_model=None)
+async def feedback(request: Request, action_id: uuid.UUID, token: str) -> Response:
+    base = f"/feedback/{action_id}/{token}"
+    try:
+        access = await _feedback_access(request, action_id, token)
+        form = await signed.form_data(request)
+        signed.check_csrf(request, form, access.contact)
+    except LinkProblem as problem:
+        return signed.problem_page(request, problem)
+    if access.answered is not None:
+        return _feedback_page(request, access, base)
+    body, errors = signed.parse(
+        PresenterFeedbackBody,
+        {"answer": form.get("answer") or None, "comment": form.get("comment")},
+        {
+            "answer": "Choose whether it met your concern",
+            "comment": "Keep your comment under 5,000 characters",
+        },
+    )
+    if body is None:
+        return _feedback_page(request, access, base, values=form, errors=errors)
+    commands = request.app.state.commands
+
+    async def send() -> InboxCommand:
+        row: InboxCommand = await commands.to_case(
+            access.case.id,
+            "presenter_feedback",
+            body,
+            _actor(access, request),
+            idempotency_key=signed.idempotency_key(
+                f"feedback:{access.presenter.id}:{action_id}", form
+            ),
+            extra={"presenter_id": access.presenter.id, "action_id": action_id},
+        )
+        return row
+
+    return await signed.submit(request, send, receipt_base=base, contact=access.contact, back=base)
+
+
+@router.get(f"{FEEDBACK}/receipt/{{command_id}}", response_class=HTMLResponse)
+async def feedback_receipt(
+    request: Request, action_id: uuid.UUID, token: str, command_id: uuid.UUID
+) -> Response:
+    try:
+        access = await _feedback_access(request, action_id, token)
+    except LinkProblem as problem:
+        return signed.problem_page(request, problem)
+    return await _receipt(request, access, command_id, case_id=access.case.id)
+
+
+async def _receipt(
+    request: Request, access: PresenterAccess, command_id: uuid.UUID, *, case_id: uuid.UUID
+) -> Response:
+    row = await signed.in_session(request, lambda session: session.get(InboxCommand, command_id))
+    actor = (row.payload.get("body", {}).get("command", {}).get("actor", {}) if row else {}) or {}
+    if row is None or row.case_id != case_id or actor.get("id") != str(access.presenter.id):
+        return signed.problem_page(
+            request,
+            LinkProblem(
+                404,
+                "We cannot find this receipt",
+                ["Nothing has been changed."],
+                contact=access.contact,
+            ),
+        )
+    context = signed.receipt_context(row)
+    return render(
+        request,
+        "presenter/receipt.jinja",
+        {**context, "page_title": context["title"], "contact": access.contact},
+    )

@@ -1,0 +1,306 @@
+"""The case page as people read it: the session, presenters, actions with RAG, what happens
+next, and the timeline. Pages pass these views, never ORM rows, to templates."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from markupsafe import Markup
+
+from api.pages.command_forms import (
+    ACTION_COMMANDS,
+    CASE_COMMANDS,
+    CommandSpec,
+    action_allows,
+    available,
+    case_allows,
+)
+from api.presenters.rag import rag_tag
+from api.presenters.time import ago, until
+from models.action import STATUS_LABELS, ActionRecord
+from models.audit import ActorKind, AuditEvent
+from models.case import OUTCOME_LABELS, CaseDetail, CaseStatus
+from models.escalation import RULE_LABELS, EscalationRecord, EscalationStatus
+from models.formatting import clock_time, date_and_time, long_date, short_day
+from models.inbox import CommandStatus, InboxCommand
+from models.outbox import OutboxMessage
+from models.presenter import PresenterRecord
+from models.rag import RagSource
+from models.staff import Permission, StaffUser
+from models.timer import PendingTimer
+
+TIMER_LABELS = {
+    "presenter_contact_reminder": "Reminder to contact the presenters",
+    "presenter_contact_escalation": "Escalation if the presenters are not contacted",
+    "owner_naming_reminder": "Reminder to name an owner",
+    "owner_naming_escalation": "Escalation if no owner is named",
+    "acknowledgement_reminder": "Owner reminder",
+    "acknowledgement_escalation": "Escalation if the owner has not acknowledged",
+    "update_reminder": "Owner reminder for a progress update",
+    "update_escalation": "Escalation if there is no progress update",
+    "due_soon": "RAG turns amber as the due date nears",
+    "overdue": "Due: overdue after this",
+}
+ACTOR_KINDS = {
+    ActorKind.owner_link: "owner, by their link",
+    ActorKind.presenter_link: "presenter, by their link",
+    ActorKind.cli: "command line",
+    ActorKind.importer: "import",
+}
+RAG_SOURCES = {
+    RagSource.derived: "from the facts",
+    RagSource.owner: "the owner's rating",
+    RagSource.override: "set by the Community Voice Lead",
+}
+
+
+def mailto(email: str | None, none: str = "None recorded") -> dict[str, Any]:
+    """A summary-list value: the address as a mail link, or words saying there is none."""
+    if not email:
+        return {"text": none}
+    return {"html": Markup('<a href="mailto:{0}">{0}</a>').format(email)}
+
+
+def _row(key: str, value: dict[str, Any] | str) -> dict[str, Any]:
+    return {"key": {"text": key}, "value": value if isinstance(value, dict) else {"text": value}}
+
+
+def presenter_rows(p: PresenterRecord) -> list[dict[str, Any]]:
+    return [
+        _row("Role", p.role or "Not recorded"),
+        _row("Email", mailto(p.email)),
+        _row("Other contact route", p.preferred_contact or "None recorded"),
+        _row("Access needs", p.access_needs or "None recorded"),
+        _row("Language", p.language or "Not recorded"),
+        _row("Named in public reports", "Yes, they agreed" if p.consent_to_publish_name else "No"),
+    ]
+
+
+@dataclass(frozen=True)
+class Link:
+    text: str
+    href: str
+    hidden: str = ""  # visually hidden words that make the link text unique
+
+
+@dataclass(frozen=True)
+class TimerView:
+    text: str
+    relative: str
+    detail: str
+    about: str = "Case"
+
+
+@dataclass
+class ActionView:
+    anchor: str
+    heading: str
+    text: str
+    status: str
+    rag: dict[str, Any]
+    rag_cause: str
+    rag_source: str
+    rows: list[dict[str, Any]]
+    gaps: list[str]
+    links: list[Link] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class EscalationView:
+    id: uuid.UUID
+    number: str
+    about: str
+    cause: str
+    reason: str
+    raised: str
+    status: str
+    resolution: str | None
+    resolve: Link | None
+
+
+@dataclass(frozen=True)
+class EventView:
+    when: str
+    who: str
+    what: str
+    about: str
+    source: str | None
+
+
+def timer_view(timer: PendingTimer, now: datetime, about: str = "Case") -> TimerView:
+    label = TIMER_LABELS.get(timer.kind, timer.description)
+    return TimerView(
+        text=f"{label} due {short_day(timer.due_at)} at {clock_time(timer.due_at)}",
+        relative=until(timer.due_at, now),
+        detail=timer.description,
+        about=about,
+    )
+
+
+def _link_text(spec: CommandSpec, action: ActionRecord) -> str:
+    if spec.slug == "owner":
+        return "Name an owner" if action.owner_id is None else "Reassign"
+    return spec.link
+
+
+def _action_view(action: ActionRecord, case_id: uuid.UUID, user: StaffUser) -> ActionView:
+    heading = f"Action {action.seq}"
+    base = f"/cases/{case_id}/actions/{action.id}"
+    links = [
+        Link(_link_text(spec, action), f"{base}/{spec.slug}", f" for action {action.seq}")
+        for spec in available(ACTION_COMMANDS, user, action_allows, action)
+    ]
+    owner = action.owner_name or (
+        f"Not named yet (minutes say '{action.owner_as_written}')"
+        if action.owner_as_written
+        else "Not named yet"
+    )
+    closed = None
+    if action.closed_at:
+        closed = f"{STATUS_LABELS[action.status]} on {long_date(action.closed_at)}"
+        if action.closure_note:
+            closed += f": {action.closure_note}"
+    return ActionView(
+        anchor=f"action-{action.seq}",
+        heading=heading,
+        text=action.text,
+        status=STATUS_LABELS[action.status],
+        rag=rag_tag(action.rag),
+        rag_cause=action.rag_cause,
+        rag_source=RAG_SOURCES[action.rag_source],
+        rows=[
+            _row("Status", closed or STATUS_LABELS[action.status]),
+            _row("Owner", owner),
+            *([_row("Owner's email", mailto(action.owner_email))] if action.owner_email else []),
+            _row("Partner", action.partner_name or "Not recorded"),
+            _row("Due", long_date(action.due_date) or "No due date"),
+        ],
+        gaps=list(action.gaps),
+        links=links,
+    )
+
+
+def escalation_view(
+    e: EscalationRecord, about: str, user: StaffUser, *, seq_hint: str = ""
+) -> EscalationView:
+    resolve = None
+    if e.status is EscalationStatus.open and user.can(Permission.intervene):
+        resolve = Link(
+            "Resolve",
+            f"/escalations/{e.id}/resolve?next=/cases/{e.case_id}",
+            f" escalation{seq_hint}",
+        )
+    return EscalationView(
+        id=e.id,
+        number=seq_hint.strip(),
+        about=about,
+        cause=RULE_LABELS[e.rule],
+        reason=e.reason,
+        raised=f"{date_and_time(e.raised_at)} by {e.raised_by}",
+        status="Open" if e.status is EscalationStatus.open else "Resolved",
+        resolution=(
+            f"Resolved {date_and_time(e.resolved_at)} by {e.resolved_by}: {e.resolution_note}"
+            if e.resolved_at
+            else None
+        ),
+        resolve=resolve,
+    )
+
+
+def event_view(event: AuditEvent, seqs: dict[uuid.UUID, int]) -> EventView:
+    kind = ACTOR_KINDS.get(event.actor_kind)
+    seq = seqs.get(event.action_id) if event.action_id else None
+    return EventView(
+        when=date_and_time(event.at),
+        who=f"{event.actor_name} ({kind})" if kind else event.actor_name,
+        what=event.summary,
+        about=f"Action {seq}" if seq else "Case",
+        source=event.source,
+    )
+
+
+def banner(command: InboxCommand | None) -> dict[str, str] | None:
+    """What became of the command the page was reached from (post/redirect/get)."""
+    if command is None:
+        return None
+    if command.status is CommandStatus.applied:
+        return {"kind": "success", "text": command.outcome_message or "Done."}
+    if command.status is CommandStatus.rejected:
+        return {"kind": "refused", "text": command.outcome_message or "This could not be done."}
+    return {
+        "kind": "pending",
+        "text": "Received. It will show on this page in a moment: reload the page to see it.",
+    }
+
+
+def case_page(
+    detail: CaseDetail,
+    *,
+    user: StaffUser,
+    now: datetime,
+    timers: Sequence[PendingTimer],
+    events: Sequence[AuditEvent],
+    messages: Sequence[OutboxMessage],
+    command: InboxCommand | None = None,
+) -> dict[str, Any]:
+    seqs = {a.id: a.seq for a in detail.actions}
+    actions = [_action_view(a, detail.id, user) for a in detail.actions]
+    case_links = [
+        Link(spec.link, f"/cases/{detail.id}/{spec.slug}")
+        for spec in available(CASE_COMMANDS, user, case_allows, detail, len(detail.presenters))
+    ]
+    if user.can(Permission.drive_actions):
+        case_links.insert(1, Link("Add an action", f"/cases/{detail.id}/add-action"))
+    escalations = [
+        escalation_view(
+            e,
+            f"Action {seqs[e.action_id]}" if e.action_id in seqs else "The case",
+            user,
+            seq_hint=f" {number}",
+        )
+        for number, e in reversed(list(enumerate(detail.escalations, start=1)))
+    ]
+    contact = (
+        f"Confirmed {date_and_time(detail.presenter_contact_confirmed_at)} by "
+        f"{detail.presenter_contact_by}"
+        + (f": {detail.presenter_contact_note}" if detail.presenter_contact_note else "")
+        if detail.presenter_contact_confirmed_at
+        else "Not confirmed yet"
+    )
+    return {
+        "page_title": detail.theme or f"Session at the {detail.board_name}",
+        "case": detail,
+        "meeting": long_date(detail.meeting_date),
+        "outcome": OUTCOME_LABELS[detail.outcome],
+        "status": "Open" if detail.status is CaseStatus.open else "Closed",
+        "recorded": f"{date_and_time(detail.recorded_at)} by {detail.recorded_by or 'unknown'}",
+        "contact": contact,
+        "presenters": [
+            {"name": p.display_name, "rows": presenter_rows(p)} for p in detail.presenters
+        ],
+        "actions": actions,
+        "timers": [
+            timer_view(t, now, f"Action {seqs[t.action_id]}" if t.action_id in seqs else "Case")
+            for t in timers
+        ],
+        "case_links": case_links,
+        "escalations": escalations,
+        "events": [event_view(e, seqs) for e in reversed(events)],
+        "messages": [
+            {
+                "to": f"{m.recipient_name} ({m.recipient_role.value.replace('_', ' ')})",
+                "what": m.kind.replace("_", " ").capitalize(),
+                "status": m.status.value,
+                "route": m.recipient_route,
+                "when": date_and_time(m.created_at),
+            }
+            for m in messages
+        ],
+        "banner": banner(command),
+        "gaps": list(detail.gaps),
+        "ago": ago(detail.recorded_at, now),
+    }

@@ -1,0 +1,79 @@
+"""The Community Voice Lead's escalation queue: oldest first, with cause, age and what to do."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from api.presenters.case import Link
+from api.presenters.rag import rag_tag
+from api.presenters.time import age
+from api.services.oversight import QueueRow
+from models.escalation import RULE_LABELS
+from models.formatting import date_and_time, long_date
+from models.staff import Permission, StaffUser
+
+
+@dataclass
+class QueueItem:
+    id: str
+    number: int
+    cause: str
+    reason: str
+    raised: str
+    age: str
+    case_title: str
+    case_href: str
+    board: str
+    action: str | None
+    rag: dict[str, Any] | None
+    owner: str | None
+    owner_email: str | None
+    links: list[Link] = field(default_factory=list)
+
+
+def queue_item(
+    number: int, row: QueueRow, user: StaffUser, now: datetime, next_url: str
+) -> QueueItem:
+    e, case, action = row.escalation, row.case, row.action
+    case_href = f"/cases/{case.id}" + (f"#action-{action.seq}" if action else "")
+    which = f" for escalation {number}"
+    links: list[Link] = []
+    if user.can(Permission.intervene):
+        links.append(
+            Link("Resolve with a note", f"/escalations/{e.id}/resolve?next={next_url}", which)
+        )
+    if action is not None and not action.is_closed:
+        base = f"/cases/{case.id}/actions/{action.id}"
+        if user.can(Permission.drive_actions):
+            text = "Name an owner" if action.owner_id is None else "Reassign"
+            links.append(Link(text, f"{base}/owner", which))
+        if user.can(Permission.intervene):
+            links.append(Link("Extend the due date", f"{base}/due-date", which))
+    if action is not None and action.owner_email:
+        links.append(Link(f"Email {action.owner_name}", f"mailto:{action.owner_email}", which))
+    elif action is None and user.can(Permission.drive_actions):
+        links.append(Link("Contact the presenters", f"/cases/{case.id}#presenters", which))
+    return QueueItem(
+        id=str(e.id),
+        number=number,
+        cause=RULE_LABELS[e.rule],
+        reason=e.reason,
+        raised=date_and_time(e.raised_at),
+        age=age(e.raised_at, now),
+        case_title=case.theme or "Session with no theme recorded",
+        case_href=case_href,
+        board=f"{row.board.name}, meeting on {long_date(case.meeting_date)}",
+        action=f"Action {action.seq}: {action.text}" if action else None,
+        rag=rag_tag(action.rag) if action else None,
+        owner=(action.owner_name or "No owner named") if action else None,
+        owner_email=action.owner_email if action else None,
+        links=links,
+    )
+
+
+def queue(
+    rows: list[QueueRow], user: StaffUser, now: datetime, *, next_url: str = "/escalations"
+) -> list[QueueItem]:
+    return [queue_item(i, row, user, now, next_url) for i, row in enumerate(rows, start=1)]

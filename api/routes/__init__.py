@@ -1,0 +1,1 @@
+"""JSON API routes, mounted under /api/v1."""

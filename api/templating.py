@@ -1,0 +1,64 @@
+"""The one Jinja environment for pages (and the filters messages reuse).
+
+Loads the app's templates first, then the NHS.UK frontend macros from ``nhsuk-frontend-jinja``.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from fastapi import Request
+from fastapi.responses import HTMLResponse
+from fastapi.templating import Jinja2Templates
+from jinja2 import ChainableUndefined, ChoiceLoader, Environment, FileSystemLoader, PackageLoader
+
+from api import csrf
+from models import formatting
+
+TEMPLATES = Path(__file__).parent / "templates"
+SERVICE_NAME = "Community Voice"
+
+FILTERS = {
+    "long_date": formatting.long_date,
+    "date_and_time": formatting.date_and_time,
+    "clock_time": formatting.clock_time,
+    "short_day": formatting.short_day,
+    "month_year": formatting.month_year,
+}
+
+
+def build_environment(*extra_dirs: Path) -> Environment:
+    env = Environment(
+        loader=ChoiceLoader(
+            [
+                *(FileSystemLoader(str(d)) for d in extra_dirs),
+                FileSystemLoader(str(TEMPLATES)),
+                PackageLoader("nhsuk_frontend_jinja"),
+            ]
+        ),
+        undefined=ChainableUndefined,
+        autoescape=True,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.filters.update(FILTERS)
+    env.globals["service_name"] = SERVICE_NAME
+    return env
+
+
+templates = Jinja2Templates(env=build_environment())
+
+
+def render(
+    request: Request, name: str, context: dict[str, Any] | None = None, *, status_code: int = 200
+) -> HTMLResponse:
+    """Render a page with the CSRF token its forms need (setting the cookie on first visit)."""
+    token, cookie = csrf.token_for(request)
+    response = templates.TemplateResponse(
+        request, name, {"csrf_token": token, **(context or {})}, status_code=status_code
+    )
+    if cookie is not None:
+        csrf.set_cookie(response, request, cookie)
+    response.headers.setdefault("Cache-Control", "no-store")
+    return response

@@ -1,0 +1,1 @@
+"""The ``cvt`` command line: run the product, manage users, start cases, import records."""

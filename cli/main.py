@@ -1,0 +1,270 @@
+"""``cvt``: the Community Voice command line.
+
+``cvt dev`` runs everything on one machine; the rest manage data against the configured
+database and Temporal (CVT_* environment variables, see README).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import getpass
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from pydantic import ValidationError
+
+from api.errors import field_errors
+from api.services import directory, intake
+from api.services.commands import Commands
+from api.services.errors import InvalidInput
+from api.services.importer import ImportReport, import_sessions, read_file
+from api.services.inbox import Inbox
+from cli.report import report_app
+from models.audit import Actor, ActorKind
+from models.base import utcnow
+from models.case import CaseCreate
+from models.db import SessionFactory, create_engine, migrate, session_factory
+from models.settings import get_settings
+from models.staff import Role, StaffUserCreate
+from workflows.client import connect
+
+app = typer.Typer(help=__doc__, no_args_is_help=True, add_completion=False)
+case_app = typer.Typer(help="Record sessions (cases).", no_args_is_help=True)
+user_app = typer.Typer(help="Staff accounts.", no_args_is_help=True)
+db_app = typer.Typer(help="The database.", no_args_is_help=True)
+app.add_typer(case_app, name="case")
+app.add_typer(user_app, name="user")
+app.add_typer(db_app, name="db")
+app.add_typer(report_app, name="report")
+
+
+def _sessions() -> SessionFactory:
+    return session_factory(create_engine(get_settings().database_url))
+
+
+def _cli_actor(name: str | None) -> Actor:
+    return Actor(kind=ActorKind.cli, name=name or f"{getpass.getuser()} (command line)")
+
+
+async def _commands() -> Commands:
+    settings = get_settings()
+    sessions = _sessions()
+    client = await connect(settings, lazy=True)
+    inbox = Inbox(
+        sessions, client, task_queue=settings.task_queue, wait_seconds=settings.command_wait_seconds
+    )
+    return Commands(sessions, inbox)
+
+
+@app.command()
+def dev() -> None:
+    """Start everything on this machine: Temporal dev server, worker, API, mail catcher."""
+    from cli.dev import run
+
+    raise typer.Exit(run())
+
+
+@app.command()
+def worker() -> None:
+    """Run a worker (workflows and activities)."""
+    from workflows.worker import main
+
+    main()
+
+
+@app.command()
+def api(host: str = "127.0.0.1", port: int = 8000) -> None:
+    """Run the web app and JSON API."""
+    import uvicorn
+
+    uvicorn.run("api.main:app", factory=True, host=host, port=port, proxy_headers=True)
+
+
+@db_app.command("upgrade")
+def db_upgrade() -> None:
+    """Apply database migrations."""
+    migrate(create_engine(get_settings().database_url))
+    typer.echo("Database is up to date.")
+
+
+@app.command()
+def seed() -> None:
+    """Add the demo boards, staff accounts and partner directory (idempotent)."""
+    from cli.seed import DEMO_PASSWORD
+    from cli.seed import seed as run_seed
+
+    with _sessions()() as session:
+        added = run_seed(session)
+    typer.echo("\n".join(f"added {line}" for line in added) or "Nothing to add.")
+    typer.echo(f"Demo staff password: {DEMO_PASSWORD}")
+
+
+@user_app.command("add")
+def user_add(
+    email: str,
+    name: Annotated[str, typer.Option(help="Full name")],
+    role: Annotated[Role, typer.Option(help="engagement_lead, cv_lead, admin or viewer")],
+    password: Annotated[str, typer.Option(prompt=True, hide_input=True, confirmation_prompt=True)],
+) -> None:
+    """Create a staff account."""
+    try:
+        body = StaffUserCreate(email=email, name=name, role=role, password=password)
+        with _sessions()() as session:
+            user = directory.create_user(session=session, body=body)
+    except ValidationError as error:
+        _fail([f"{e['field']}: {e['message']}" for e in field_errors(list(error.errors()))])
+    except InvalidInput as error:
+        _fail([str(error)])
+    typer.echo(f"Created {user.email} ({user.role.value}).")
+
+
+@case_app.command("start")
+def case_start(
+    file: Annotated[Path, typer.Argument(exists=True, dir_okay=False, help="A session as JSON")],
+    as_name: Annotated[str | None, typer.Option("--as", help="Who is recording it")] = None,
+) -> None:
+    """Record a session from a JSON file (the same shape as POST /api/v1/cases)."""
+    try:
+        body = CaseCreate.model_validate_json(file.read_text())
+    except ValidationError as error:
+        _fail([f"{e['field']}: {e['message']}" for e in field_errors(list(error.errors()))])
+    actor = _cli_actor(as_name)
+
+    async def go() -> None:
+        commands = await _commands()
+        row = await commands.start_case(
+            lambda session, command_id: intake.case_input(
+                session, body, actor=actor, now=utcnow(), command_id=command_id
+            ),
+            actor,
+        )
+        typer.echo(f"Case {row.case_id}: {row.status.value}. {row.outcome_message or ''}".strip())
+
+    try:
+        asyncio.run(go())
+    except InvalidInput as error:
+        _fail([f"{e.field}: {e.message}" for e in error.errors])
+
+
+@app.command("import")
+def import_(
+    file: Annotated[Path, typer.Argument(exists=True, dir_okay=False, help="JSON or CSV")],
+    board: Annotated[str, typer.Option(help="The board's slug, where a record names none")] = "tht",
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="Check only; write nothing")] = False,
+) -> None:
+    """Import past sessions: the board papers' JSON, or this product's export (JSON or CSV).
+
+    Every bad record is reported with its line, and then nothing is imported. Importing the
+    same file again changes nothing.
+    """
+    from rich.progress import Progress
+
+    items = read_file(file.name, file.read_text(encoding="utf-8-sig"), board=board)
+    actor = Actor(kind=ActorKind.importer, name=f"Import of {file.name}")
+
+    async def go() -> ImportReport:
+        commands = await _commands()
+        with Progress(transient=True) as bar:
+            task = bar.add_task(f"Importing {len(items)} session(s)", total=len(items))
+            return await import_sessions(
+                commands,
+                items,
+                board=board,
+                actor=actor,
+                dry_run=dry_run,
+                progress=lambda _: bar.advance(task),
+            )
+
+    report = asyncio.run(go())
+    for item in report.sessions:
+        head = f"{item.where} ({item.source_ref})"
+        if item.errors:
+            typer.echo(f"{head}: NOT IMPORTED: {'; '.join(item.errors)}", err=True)
+            continue
+        typer.echo(f"{head}: {item.status}")
+        for gap in item.lacks:
+            typer.echo(f"    lacks: {gap}")
+    if not report.ok:
+        _fail(
+            [
+                f"{len(report.bad)} bad record(s): nothing was imported. Fix the lines above "
+                "and run it again."
+            ]
+        )
+    if dry_run:
+        typer.echo("Dry run: nothing was written.")
+    else:
+        new = sum(1 for i in report.sessions if i.status == "imported")
+        typer.echo(f"{new} imported, {len(report.sessions) - new} already there.")
+
+
+@app.command("export")
+def export(
+    output: Annotated[
+        Path | None, typer.Option("--output", "-o", help="File to write (default: stdout)")
+    ] = None,
+    fmt: Annotated[str, typer.Option("--format", help="json or csv")] = "json",
+    board: Annotated[str | None, typer.Option(help="Only this board")] = None,
+) -> None:
+    """Export every case with its presenters, actions and updates (cvt import takes it back)."""
+    from api.services.export import export_sessions, to_csv, to_json
+
+    if fmt not in ("json", "csv"):
+        _fail([f"--format: '{fmt}' is not json or csv"])
+    with _sessions()() as session:
+        data = export_sessions(session, board=board)
+    text = to_json(data) if fmt == "json" else to_csv(data)
+    if output is None:
+        typer.echo(text, nl=False)
+    else:
+        output.write_text(text, encoding="utf-8")
+        typer.echo(f"Wrote {len(data['sessions'])} session(s) to {output}.", err=True)
+
+
+def _fail(lines: list[str]) -> None:
+    for line in lines:
+        typer.echo(line, err=True)
+    raise typer.Exit(code=2)
+
+
+mail_app = typer.Typer(help="Outgoing email (the outbox).", no_args_is_help=True)
+app.add_typer(mail_app, name="mail")
+
+
+@mail_app.command("list")
+def mail_list(
+    status: Annotated[str | None, typer.Option(help="e.g. pending, unconfirmed, failed")] = None,
+) -> None:
+    """Messages in the outbox, newest first, with their delivery state."""
+    from sqlmodel import col, select
+
+    from models.outbox import OutboxMessage
+
+    with _sessions()() as session:
+        query = select(OutboxMessage).order_by(col(OutboxMessage.created_at).desc()).limit(200)
+        if status:
+            query = query.where(OutboxMessage.status == status)
+        for row in session.exec(query).all():
+            typer.echo(
+                f"{row.id}  {row.status.value:<11} {row.kind:<32} {row.recipient_email or '-'}"
+                + (f"\n    {row.last_error}" if row.last_error else "")
+            )
+
+
+@mail_app.command("resend")
+def mail_resend(message_id: str) -> None:
+    """Send an 'unconfirmed' or 'failed' message again (same Message-ID)."""
+    import uuid
+
+    from notifications.delivery import resend
+
+    try:
+        row = resend(_sessions(), uuid.UUID(message_id))
+    except (LookupError, ValueError) as error:
+        _fail([str(error)])
+    typer.echo(f"Message {row.id} is queued to be sent again.")
+
+
+if __name__ == "__main__":
+    app()

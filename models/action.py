@@ -1,0 +1,203 @@
+"""Actions the board agreed, their progress log ("we did") and their RAG history."""
+
+import uuid
+from datetime import date, datetime
+from enum import StrEnum
+from typing import Self
+
+from pydantic import model_validator
+from sqlmodel import Field, SQLModel
+
+from models.base import enum_column, json_column, new_id, utc_column
+from models.escalation import EscalationRecord
+from models.partner import OwnerRef
+from models.policy import end_of_day
+from models.rag import Rag, RagSource
+from models.timer import PendingTimerPublic
+
+
+class ActionStatus(StrEnum):
+    unassigned = "unassigned"
+    awaiting_acknowledgement = "awaiting_acknowledgement"
+    in_progress = "in_progress"
+    done = "done"
+    cannot_deliver = "cannot_deliver"
+    withdrawn = "withdrawn"
+
+
+STATUS_LABELS = {
+    ActionStatus.unassigned: "No owner yet",
+    ActionStatus.awaiting_acknowledgement: "Awaiting acknowledgement",
+    ActionStatus.in_progress: "In progress",
+    ActionStatus.done: "Done",
+    ActionStatus.cannot_deliver: "Cannot be delivered",
+    ActionStatus.withdrawn: "Withdrawn",
+}
+
+OWNED = frozenset({ActionStatus.awaiting_acknowledgement, ActionStatus.in_progress})
+
+
+class ActionCreate(SQLModel):
+    """An action as the board agreed it. The owner may not be named yet."""
+
+    text: str = Field(min_length=3, max_length=5_000)
+    owner_id: uuid.UUID | None = Field(
+        default=None, description="A named person from the directory."
+    )
+    owner_as_written: str | None = Field(
+        default=None, max_length=500, description="The owner as the minutes give it, if unnamed."
+    )
+    partner_id: uuid.UUID | None = None
+    due_date: date | None = None
+    due_at: datetime | None = Field(
+        default=None,
+        description="A precise deadline (demos and tests). Normally the end of due_date.",
+    )
+
+    @model_validator(mode="after")
+    def _deadline_consistent(self) -> Self:
+        if self.due_at is not None and self.due_at.tzinfo is None:
+            raise ValueError("due_at: give a time zone, e.g. 2027-01-14T17:00:00+00:00")
+        if self.due_at is not None and self.due_date is None:
+            self.due_date = self.due_at.date()
+        return self
+
+
+class ActionRecord(SQLModel):
+    """Every column of an action: the table, and the workflow's snapshot of it."""
+
+    id: uuid.UUID = Field(default_factory=new_id, primary_key=True)
+    case_id: uuid.UUID = Field(foreign_key="case.id", index=True)
+    seq: int = 1
+    text: str
+    status: ActionStatus = enum_column(ActionStatus, ActionStatus.unassigned, index=True)
+    owner_id: uuid.UUID | None = Field(default=None, foreign_key="owner.id", index=True)
+    owner_name: str | None = None
+    owner_email: str | None = None
+    owner_as_written: str | None = None
+    partner_id: uuid.UUID | None = Field(default=None, foreign_key="partner.id", index=True)
+    partner_name: str | None = None
+    due_date: date | None = Field(default=None, index=True)
+    due_at: datetime | None = utc_column()
+    rag: Rag = enum_column(Rag, Rag.green, index=True)
+    rag_cause: str = "On track"
+    rag_source: RagSource = enum_column(RagSource, RagSource.derived)
+    stated_rag: Rag | None = enum_column(Rag, None)
+    override_rag: Rag | None = enum_column(Rag, None)
+    override_reason: str | None = None
+    assignment_no: int = 0
+    linked_at: datetime | None = utc_column()
+    acknowledged_at: datetime | None = utc_column()
+    last_progress_at: datetime | None = utc_column()
+    closed_at: datetime | None = utc_column()
+    closed_on_time: bool | None = Field(
+        default=None, description="Frozen when the action closes; None when it had no due date."
+    )
+    closure_note: str | None = None
+    gaps: list[str] = json_column(list)
+    created_at: datetime = utc_column(nullable=False, now=True)
+    updated_at: datetime = utc_column(nullable=False, now=True)
+
+    @property
+    def is_closed(self) -> bool:
+        return self.closed_at is not None
+
+
+class Action(ActionRecord, table=True):
+    pass
+
+
+def new_action_record(
+    *,
+    action_id: uuid.UUID,
+    case_id: uuid.UUID,
+    seq: int,
+    text: str,
+    at: datetime,
+    owner: OwnerRef | None = None,
+    owner_as_written: str | None = None,
+    partner_id: uuid.UUID | None = None,
+    partner_name: str | None = None,
+    due_date: date | None = None,
+    due_at: datetime | None = None,
+    gaps: list[str] | None = None,
+) -> ActionRecord:
+    """A new action as agreed: awaiting its owner's acknowledgement, or with no owner yet."""
+    return ActionRecord(
+        id=action_id,
+        case_id=case_id,
+        seq=seq,
+        text=text,
+        status=ActionStatus.awaiting_acknowledgement if owner else ActionStatus.unassigned,
+        owner_id=owner.id if owner else None,
+        owner_name=owner.name if owner else None,
+        owner_email=owner.email if owner else None,
+        owner_as_written=owner_as_written,
+        partner_id=owner.partner_id if owner else partner_id,
+        partner_name=owner.partner_name if owner else partner_name,
+        due_date=due_date,
+        due_at=due_at or (end_of_day(due_date) if due_date else None),
+        assignment_no=1 if owner else 0,
+        linked_at=at if owner else None,
+        gaps=list(gaps or []),
+        created_at=at,
+        updated_at=at,
+    )
+
+
+class UpdateKind(StrEnum):
+    progress = "progress"
+    still_on_track = "still_on_track"
+    done = "done"
+    cannot_deliver = "cannot_deliver"
+    declined = "declined"
+    note = "note"
+    presenter_feedback = "presenter_feedback"  # met / partly / not met, after it closed
+
+
+class ActionUpdateRecord(SQLModel):
+    """One entry in an action's log: who said what, when, and the RAG at that time."""
+
+    id: uuid.UUID = Field(default_factory=new_id, primary_key=True)
+    action_id: uuid.UUID = Field(foreign_key="action.id", index=True)
+    case_id: uuid.UUID = Field(foreign_key="case.id", index=True)
+    at: datetime = utc_column(nullable=False, index=True)
+    kind: UpdateKind = enum_column(UpdateKind)
+    text: str
+    author_name: str
+    author_kind: str
+    stated_rag: Rag | None = enum_column(Rag, None)
+    rag_at_time: Rag = enum_column(Rag)
+    public_text_approved: bool = Field(
+        default=False, description="The Community Voice Lead approved this text for publication."
+    )
+
+
+class ActionUpdate(ActionUpdateRecord, table=True):
+    __tablename__ = "action_update"
+
+
+class RagChangeRecord(SQLModel):
+    """A change of an action's shown RAG, with its cause (so reports can say why)."""
+
+    id: uuid.UUID = Field(default_factory=new_id, primary_key=True)
+    action_id: uuid.UUID = Field(foreign_key="action.id", index=True)
+    case_id: uuid.UUID = Field(foreign_key="case.id", index=True)
+    at: datetime = utc_column(nullable=False, index=True)
+    from_rag: Rag | None = enum_column(Rag, None)
+    to_rag: Rag = enum_column(Rag)
+    cause: str
+    source: RagSource = enum_column(RagSource)
+
+
+class RagChange(RagChangeRecord, table=True):
+    __tablename__ = "rag_change"
+
+
+class ActionDetail(ActionRecord):
+    """An action with its log, RAG history, escalations and pending timers."""
+
+    updates: list[ActionUpdateRecord] = Field(default_factory=list)
+    rag_history: list[RagChangeRecord] = Field(default_factory=list)
+    escalations: list[EscalationRecord] = Field(default_factory=list)
+    timers: list[PendingTimerPublic] = Field(default_factory=list)

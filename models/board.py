@@ -1,0 +1,74 @@
+"""Boards that run Community Voice, their contacts, policy and meeting calendar."""
+
+import uuid
+from datetime import date, datetime
+from enum import StrEnum
+from typing import Any
+
+from pydantic import EmailStr
+from sqlmodel import Field, SQLModel
+
+from models.base import enum_column, json_column, new_id, utc_column
+from models.policy import Policy
+
+
+class BoardBase(SQLModel):
+    slug: str = Field(
+        min_length=2, max_length=40, regex=r"^[a-z0-9][a-z0-9-]*$", unique=True, index=True
+    )
+    name: str = Field(min_length=2, max_length=200)
+    engagement_lead_name: str = Field(min_length=1, max_length=200)
+    engagement_lead_email: EmailStr = Field(max_length=320)
+    cv_lead_name: str = Field(min_length=1, max_length=200)
+    cv_lead_email: EmailStr = Field(max_length=320)
+
+
+class BoardCreate(BoardBase):
+    policy: Policy = Field(default_factory=Policy)
+
+
+class BoardUpdate(SQLModel):
+    name: str | None = Field(default=None, min_length=2, max_length=200)
+    engagement_lead_name: str | None = Field(default=None, min_length=1, max_length=200)
+    engagement_lead_email: EmailStr | None = None
+    cv_lead_name: str | None = Field(default=None, min_length=1, max_length=200)
+    cv_lead_email: EmailStr | None = None
+    policy: Policy | None = None
+
+
+class Board(BoardBase, table=True):
+    id: uuid.UUID = Field(default_factory=new_id, primary_key=True)
+    policy_json: dict[str, Any] = json_column()
+    created_at: datetime = utc_column(nullable=False, now=True)
+
+    @property
+    def policy(self) -> Policy:
+        return Policy.model_validate(self.policy_json)
+
+
+class BoardPublic(BoardBase):
+    id: uuid.UUID
+    policy: Policy
+
+
+class MeetingKind(StrEnum):
+    board = "board"
+    elg = "elg"
+
+
+class BoardMeetingBase(SQLModel):
+    kind: MeetingKind = enum_column(MeetingKind, MeetingKind.board)
+    date: date
+    receives_quarterly_report: bool = False
+
+
+class BoardMeeting(BoardMeetingBase, table=True):
+    __tablename__ = "board_meeting"
+
+    id: uuid.UUID = Field(default_factory=new_id, primary_key=True)
+    board_id: uuid.UUID = Field(foreign_key="board.id", index=True)
+
+
+class BoardMeetingPublic(BoardMeetingBase):
+    id: uuid.UUID
+    board_id: uuid.UUID

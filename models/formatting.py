@@ -1,0 +1,47 @@
+"""UK formats for dates and times, shared by workflows (audit text), pages and messages."""
+
+from datetime import date, datetime
+
+from models.policy import LONDON
+
+_MONTHS = (
+    "January February March April May June July August September October November December"
+).split()
+_DAYS = "Monday Tuesday Wednesday Thursday Friday Saturday Sunday".split()
+
+
+def long_date(value: date | datetime | None) -> str:
+    """'14 January 2027' (a datetime is shown as its London date)."""
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        value = value.astimezone(LONDON).date()
+    return f"{value.day} {_MONTHS[value.month - 1]} {value.year}"
+
+
+def short_day(value: date | datetime) -> str:
+    """'Tue 14 Jan'."""
+    if isinstance(value, datetime):
+        value = value.astimezone(LONDON).date()
+    return f"{_DAYS[value.weekday()][:3]} {value.day} {_MONTHS[value.month - 1][:3]}"
+
+
+def clock_time(value: datetime) -> str:
+    """'9am', '3:30pm' in London time."""
+    local = value.astimezone(LONDON)
+    hour = local.hour % 12 or 12
+    suffix = "am" if local.hour < 12 else "pm"
+    minutes = f":{local.minute:02d}" if local.minute else ""
+    return f"{hour}{minutes}{suffix}"
+
+
+def date_and_time(value: datetime | None) -> str:
+    """'14 January 2027 at 9am'."""
+    if value is None:
+        return ""
+    return f"{long_date(value)} at {clock_time(value)}"
+
+
+def month_year(value: date) -> str:
+    """'January 2027'."""
+    return f"{_MONTHS[value.month - 1]} {value.year}"

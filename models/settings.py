@@ -1,0 +1,99 @@
+"""One settings object for every process (API, worker, CLI), read from CVT_* environment variables
+or a ``.env`` file. Outside development it refuses the default secret."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+from typing import Literal, Self
+
+from pydantic import AliasChoices, Field, SecretStr, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+DEFAULT_SECRET = "development-only-secret-change-me"
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(
+        env_prefix="CVT_", env_file=".env", env_ignore_empty=True, extra="ignore"
+    )
+
+    environment: Literal["development", "test", "production"] = "development"
+    database_url: str = Field(
+        default="sqlite:///var/community-voice.db",
+        validation_alias=AliasChoices("CVT_DATABASE_URL", "DATABASE_URL"),
+    )
+    temporal_address: str = "127.0.0.1:7233"
+    temporal_namespace: str = "default"
+    task_queue: str = "community-voice"
+    secret_key: SecretStr = SecretStr(DEFAULT_SECRET)
+    base_url: str = Field(
+        default="http://127.0.0.1:8000", description="Where people reach the app (for links)."
+    )
+    command_wait_seconds: float = Field(
+        default=5.0, description="How long a request waits to report a command as applied."
+    )
+    relay_interval_seconds: float = 2.0
+    token_hours: int = 12
+    nhsuk_assets_dir: Path = Field(
+        default=PROJECT_ROOT / "node_modules" / "nhsuk-frontend" / "dist" / "nhsuk",
+        description="The built NHS.UK frontend (npm nhsuk-frontend), served at /static/nhsuk.",
+    )
+
+    # --- email (notifications/delivery.py) ---------------------------------------------------
+    smtp_host: str = "127.0.0.1"
+    smtp_port: int = 1025
+    smtp_security: Literal["none", "starttls", "tls"] = Field(
+        default="none", description="'starttls' (port 587), 'tls' (implicit, port 465) or 'none'."
+    )
+    smtp_username: str | None = None
+    smtp_password: SecretStr | None = None
+    smtp_timeout_seconds: float = 30.0
+    mail_from_address: str = Field(
+        default="community-voice@example.org",
+        validation_alias=AliasChoices(
+            "CVT_MAIL_FROM_ADDRESS", "CVT_MAIL_FROM", "mail_from_address"
+        ),
+        description="Every message is From the service; Reply-To names the relevant person.",
+    )
+    mail_from_name: str = "Community Voice"
+    mail_delivery: bool = Field(
+        default=True, description="Run outbox delivery in the worker process."
+    )
+    mail_poll_seconds: float = Field(default=1.0, description="How often the outbox is read.")
+    mail_retry_initial_seconds: float = 30.0
+    mail_retry_max_seconds: float = 3600.0
+    mail_claim_seconds: float = Field(
+        default=300.0,
+        description="A claimed message not recorded within this time was being sent by a worker "
+        "that stopped: it is looked at again (see notifications/delivery.py).",
+    )
+    mail_give_up_hours: float = Field(
+        default=72.0,
+        description="A recipient's server answering 'try later' for this long counts as a bounce.",
+    )
+    link_max_age_days: float = Field(
+        default=60.0, description="Signed links in emails expire after this (each email renews)."
+    )
+    dev_mail_dir: Path = Field(
+        default=PROJECT_ROOT / "var" / "mail",
+        description="The development mail catcher's Maildir, shown at /dev/mail.",
+    )
+
+    @model_validator(mode="after")
+    def _refuse_default_secret(self) -> Self:
+        if self.environment != "development" and self.secret_key.get_secret_value() in (
+            DEFAULT_SECRET,
+            "",
+        ):
+            raise ValueError(
+                "CVT_SECRET_KEY: set a long random secret outside development, e.g. "
+                "python -c 'import secrets; print(secrets.token_urlsafe(48))'"
+            )
+        return self
+
+
+@lru_cache
+def get_settings() -> Settings:
+    return Settings()

@@ -1,0 +1,20 @@
+"""Imports every table module so ``SQLModel.metadata`` knows the whole schema (Alembic, tests)."""
+
+from sqlmodel import SQLModel
+
+from models import (  # noqa: F401
+    action,
+    audit,
+    board,
+    case,
+    escalation,
+    inbox,
+    outbox,
+    partner,
+    presenter,
+    report,
+    staff,
+    timer,
+)
+
+metadata = SQLModel.metadata

@@ -1,0 +1,1 @@
+"""Messages people receive: their kinds, typed facts, templates, rendering and delivery."""

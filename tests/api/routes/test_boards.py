@@ -1,0 +1,57 @@
+"""Boards carry the process policy: durations as a board writes them, down to seconds."""
+
+from __future__ import annotations
+
+import pytest
+
+pytestmark = pytest.mark.e2e
+
+BOARD = {
+    "slug": "newham",
+    "name": "Newham Health and Care Partnership Board",
+    "engagement_lead_name": "Nia",
+    "engagement_lead_email": "nia@example.org",
+    "cv_lead_name": "Cal",
+    "cv_lead_email": "cal@example.org",
+}
+
+
+async def test_a_board_with_a_policy_in_seconds(api):
+    async with api.as_role("admin") as http:
+        policy = {
+            "acknowledgement_reminder": "20 seconds",
+            "acknowledgement_escalation": "40 seconds",
+        }
+        response = await http.post("/api/v1/boards", json={**BOARD, "policy": policy})
+        assert response.status_code == 201, response.text
+        saved = response.json()["policy"]
+        assert saved["acknowledgement_reminder"] == {"amount": 20, "unit": "seconds"}
+        assert saved["owner_naming_reminder"] == {"amount": 5, "unit": "working_days"}
+
+
+@pytest.mark.parametrize(
+    ("policy", "field", "words"),
+    [
+        ({"update_reminder": "5 fortnights"}, "policy.update_reminder", "is not a duration"),
+        (
+            {
+                "acknowledgement_reminder": "10 working days",
+                "acknowledgement_escalation": "5 working days",
+            },
+            "policy",
+            "acknowledgement_escalation must be longer than acknowledgement_reminder",
+        ),
+    ],
+)
+async def test_a_bad_policy_says_which_duration_and_why(api, policy, field, words):
+    async with api.as_role("admin") as http:
+        response = await http.post("/api/v1/boards", json={**BOARD, "policy": policy})
+        assert response.status_code == 422
+        errors = response.json()["errors"]
+        assert any(e["field"] == field and words in e["message"] for e in errors), errors
+        assert (await http.get("/api/v1/boards/newham")).status_code == 404
+
+
+async def test_only_admins_manage_boards(api):
+    async with api.as_role("cv_lead") as http:
+        assert (await http.post("/api/v1/boards", json=BOARD)).status_code == 403

@@ -1,0 +1,143 @@
+"""The ``cvt`` command, run as a real process against a real database (and Temporal)."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from datetime import date
+from pathlib import Path
+
+import pytest
+from sqlmodel import select
+
+from models.case import Case
+from models.staff import Role, StaffUser
+from tests.factories import add_board
+from tests.live import TEST_SECRET
+
+PROJECT = Path(__file__).resolve().parents[2]
+DEMO = PROJECT / "demo" / "sessions-2022-12-to-2024-03.json"
+
+
+def cvt(
+    *args: str, engine, temporal: str = "127.0.0.1:1", task_queue: str = "cli"
+) -> subprocess.CompletedProcess[str]:
+    env = {
+        **os.environ,
+        "CVT_ENVIRONMENT": "test",
+        "CVT_SECRET_KEY": TEST_SECRET,
+        "CVT_DATABASE_URL": str(engine.url),
+        "CVT_TEMPORAL_ADDRESS": temporal,
+        "CVT_TASK_QUEUE": task_queue,
+        "CVT_COMMAND_WAIT_SECONDS": "20",
+    }
+    return subprocess.run(
+        [sys.executable, "-m", "cli.main", *args],
+        cwd=PROJECT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+def test_user_add_creates_a_staff_account(engine, sessions):
+    result = cvt(
+        "user",
+        "add",
+        "Cara.Lead@Example.org",
+        "--name",
+        "Cara Lead",
+        "--role",
+        "cv_lead",
+        "--password",
+        "a long enough password",
+        engine=engine,
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "Created cara.lead@example.org (cv_lead)."
+    with sessions() as session:
+        user = session.exec(select(StaffUser)).one()
+    assert (user.role, user.password_hash.startswith("$argon2")) == (Role.cv_lead, True)
+
+
+def test_user_add_says_what_is_wrong(engine):
+    result = cvt(
+        "user",
+        "add",
+        "not-an-email",
+        "--name",
+        "X",
+        "--role",
+        "viewer",
+        "--password",
+        "short",
+        engine=engine,
+    )
+    assert result.returncode == 2
+    assert "email: value is not a valid email address" in result.stderr
+    assert "password: String should have at least 12 characters" in result.stderr
+
+
+def test_import_dry_run_reports_what_each_session_lacks(engine, sessions):
+    add_board(sessions)
+    result = cvt("import", str(DEMO), "--dry-run", engine=engine)
+    assert result.returncode == 0, result.stderr
+    assert "line 44 (AR-2023-01): checked" in result.stdout  # the line its record starts on
+    assert "    lacks: action 3: no owner recorded" in result.stdout
+    assert result.stdout.strip().endswith("Dry run: nothing was written.")
+    with sessions() as session:
+        assert session.exec(select(Case)).all() == []
+
+
+def test_import_into_an_unknown_board_imports_nothing(engine):
+    result = cvt("import", str(DEMO), "--board", "nowhere", engine=engine)
+    assert result.returncode == 2
+    assert "line 2 (AR-2022-12): NOT IMPORTED: board: there is no board 'nowhere'" in result.stderr
+    assert "15 bad record(s): nothing was imported" in result.stderr
+
+
+@pytest.mark.e2e
+async def test_case_start_records_a_session_from_a_file(
+    dev_env, dev_worker, engine, sessions, task_queue, tmp_path
+):
+    add_board(sessions)
+    session_file = tmp_path / "session.json"
+    session_file.write_text(
+        json.dumps(
+            {
+                "board": "tht",
+                "meeting_date": date.today().isoformat(),
+                "theme": "GP access",
+                "presenters": [{"organisation": "Healthwatch Tower Hamlets"}],
+                "actions": [{"text": "Publish GP access data", "owner_as_written": "NEL ICB"}],
+            }
+        )
+    )
+    address = dev_env.client.service_client.config.target_host
+    import asyncio
+
+    result = await asyncio.to_thread(
+        cvt,
+        "case",
+        "start",
+        str(session_file),
+        "--as",
+        "Eve Engagement",
+        engine=engine,
+        temporal=address,
+        task_queue=task_queue,
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip().endswith("applied. The session is recorded.")
+    with sessions() as session:
+        case = session.exec(select(Case)).one()
+    assert (case.theme, case.recorded_by) == ("GP access", "Eve Engagement")
+
+    bad = tmp_path / "bad.json"
+    bad.write_text(json.dumps({"board": "tht", "meeting_date": "yesterday"}))
+    result = cvt("case", "start", str(bad), engine=engine)
+    assert result.returncode == 2
+    assert "meeting_date: Input should be a valid date" in result.stderr

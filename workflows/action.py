@@ -1,0 +1,114 @@
+"""ActionWorkflow: one agreed action, from naming its owner to closing it.
+
+A child of the case workflow. It sleeps until the next of its timers or until a command
+arrives, applies what is due, and records each step through one idempotent activity. It ends
+when the action closes, telling its case; it continues as new when its history grows long.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from temporalio import workflow
+from temporalio.exceptions import ApplicationError
+
+with workflow.unsafe.imports_passed_through():
+    import workflows.action_rules as rules
+    from models.commands import ActionCommand, ActionCommandSignal
+    from models.messages import ActionClosed, ActionInput, ActionResult, ActionState
+    from models.report import UpdateRequest
+    from workflows.action_requests import request_update
+    from workflows.base import apply_once, new_step, record, should_continue_as_new, sleep_until
+    from workflows.step import Step
+
+
+@workflow.defn
+class ActionWorkflow:
+    def __init__(self) -> None:
+        self.inbox: list[ActionCommand] = []
+        self.update_requests: list[UpdateRequest] = []
+        self.state: ActionState | None = None
+
+    @workflow.run
+    async def run(self, input: ActionInput) -> ActionResult:
+        self.state = s = input.state
+        first = not input.continued
+        recorded_timers: list[tuple[str, datetime]] | None = None
+        while True:
+            now = workflow.now()
+            step = new_step(s.step, now, s.record.case_id, s.record.id)
+            if first:
+                rules.on_start(s, step)
+                first = False
+            while self.inbox:
+                apply_once(s, self.inbox.pop(0), now, step, rules.apply)
+            while self.update_requests:
+                request_update(s, self.update_requests.pop(0), step)
+            self._fire_due(now, step)
+            rules.refresh_rag(s, now, step)
+            pending = rules.timers(s)
+            signature = [(t.key, t.due_at) for t in pending]
+            if signature != recorded_timers:
+                step.record.timers = pending
+            if not step.record.is_empty():
+                s.record.updated_at = now
+                step.record.actions = [s.record.model_copy()]
+                s.step += 1
+                await record(step.record)
+                recorded_timers = signature
+            if s.record.closed_at is not None and not (self.inbox or self.update_requests):
+                break
+            if should_continue_as_new(input.history_limit):
+                await workflow.wait_condition(workflow.all_handlers_finished)
+                workflow.continue_as_new(
+                    ActionInput(
+                        state=s,
+                        parent_workflow_id=input.parent_workflow_id,
+                        continued=True,
+                        history_limit=input.history_limit,
+                    )
+                )
+            await sleep_until(pending, lambda: bool(self.inbox or self.update_requests))
+        await self._tell_case(input.parent_workflow_id)
+        r = s.record
+        return ActionResult(
+            action_id=r.id, status=r.status, closed_at=r.closed_at, closed_on_time=r.closed_on_time
+        )
+
+    @workflow.signal
+    def submit(self, signal: ActionCommandSignal) -> None:
+        """A command from the inbox relay. Duplicates (a relay retry) are ignored when applied."""
+        self.inbox.append(signal.command)
+
+    @workflow.signal
+    def request_update(self, request: UpdateRequest) -> None:
+        """From the quarterly report workflow at its cut-off: ask the owner for an update."""
+        self.update_requests.append(request)
+
+    @workflow.query
+    def get_state(self) -> ActionState:
+        if self.state is None:
+            raise ApplicationError("not started yet")
+        return self.state
+
+    def _fire_due(self, now: object, step: Step) -> None:
+        s = self.state
+        assert s is not None
+        while True:
+            due = [t for t in rules.timers(s) if t.due_at <= now]  # type: ignore[operator]
+            if not due:
+                return
+            with step.happening_at(due[0].due_at):
+                rules.fire(s, due[0], step)
+                rules.refresh_rag(s, due[0].due_at, step)
+
+    async def _tell_case(self, parent_workflow_id: str) -> None:
+        s = self.state
+        assert s is not None and s.record.closed_at is not None
+        handle = workflow.get_external_workflow_handle(parent_workflow_id)
+        await handle.signal(
+            "action_closed",
+            ActionClosed(
+                action_id=s.record.id, status=s.record.status, closed_at=s.record.closed_at
+            ),
+        )
