@@ -31,6 +31,7 @@ from models.timer import RecordedStep
 from tests.factories import LEAD, add_board, add_owner, session_body
 from tests.helpers import eventually
 from tests.live import TEST_SECRET
+from workflows.base import RECORD_TIMEOUT
 
 pytestmark = [pytest.mark.e2e, pytest.mark.slow]
 
@@ -154,9 +155,13 @@ async def test_killed_workers_lose_nothing_and_do_nothing_twice(
     await eventually(lambda: len(rows(RecordedStep)) > steps_before, timeout=60, interval=0.01)
     workers.kill_latest()
     workers.start()
-    await eventually(lambda: len(rows(Escalation)) == 2, timeout=60)
+    # A step the killed worker had started is retried only once its start-to-close timeout
+    # has passed, so each wait allows that timeout on top of the work itself.
+    recovery = RECORD_TIMEOUT.total_seconds() + 60
+    await eventually(lambda: len(rows(Escalation)) == 2, timeout=recovery)
     await eventually(
-        lambda: commands.inbox.get(acknowledged.id).status is CommandStatus.applied, timeout=30
+        lambda: commands.inbox.get(acknowledged.id).status is CommandStatus.applied,
+        timeout=recovery,
     )
     await asyncio.sleep(1)  # anything still to come would come now
 
