@@ -16,6 +16,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, SQLModel, col, select
 from temporalio import activity
 
+from activities.database import activity_session
 from models.action import Action, ActionUpdate, RagChange
 from models.audit import AuditEvent
 from models.case import Case
@@ -41,7 +42,7 @@ class RecordActivities:
     @activity.defn(name="record_step")
     def record_step(self, step: StepRecord) -> bool:
         """Write ``step``; returns False when it was written before (a retry)."""
-        with self.sessions() as session:
+        with activity_session(self.sessions) as session:
             if session.get(RecordedStep, step.key) is not None:
                 return False
             try:

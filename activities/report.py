@@ -17,6 +17,7 @@ from sqlmodel import Session, col, select
 from temporalio import activity
 from temporalio.exceptions import ApplicationError
 
+from activities.database import activity_session
 from activities.report_figures import DIGEST_HEADINGS, annual_figures, digest_sections, end_of
 from activities.report_rows import (
     build_rows,
@@ -69,7 +70,7 @@ class ReportActivities:
 
     @activity.defn(name="draft_report")
     def draft_report(self, input: DraftReportInput) -> DraftReportResult:
-        with self.sessions() as session:
+        with activity_session(self.sessions) as session:
             board = session.exec(select(Board).where(Board.slug == input.board)).first()
             if board is None:
                 raise ApplicationError(
@@ -116,7 +117,7 @@ class ReportActivities:
 
     @activity.defn(name="publish_report")
     def publish_report(self, input: PublishInput) -> PublishResult:
-        with self.sessions() as session:
+        with activity_session(self.sessions) as session:
             report = session.get(Report, input.report_id)
             if report is None:
                 raise ApplicationError(

@@ -9,18 +9,13 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import shutil
 import statistics
-import sys
 import tempfile
 import time
 from concurrent.futures import ThreadPoolExecutor
 from datetime import date
-from pathlib import Path
 
 from sqlmodel import col, func, select
-from temporalio.contrib.pydantic import pydantic_data_converter
-from temporalio.testing import WorkflowEnvironment
 
 from api.services import directory, intake
 from api.services.commands import Commands
@@ -35,14 +30,10 @@ from models.db import SessionFactory, create_engine, migrate, session_factory
 from models.inbox import CommandStatus
 from models.partner import OwnerCreate, PartnerCreate
 from models.timer import PendingTimer
+from tests.temporal import start_dev_server
 from workflows.worker import build_worker
 
 ACTOR = Actor(kind=ActorKind.staff, name="Benchmark")
-
-
-def _binary(name: str) -> str:
-    local = Path(sys.prefix) / "bin" / name
-    return str(local) if local.exists() else (shutil.which(name) or name)
 
 
 async def run(cases: int, commands_n: int) -> None:
@@ -67,16 +58,9 @@ async def run(cases: int, commands_n: int) -> None:
                 session=session,
                 body=OwnerCreate(name="Olu Owner", email="olu@example.org", partner_id=partner.id),
             )
-        env = await WorkflowEnvironment.start_local(
-            data_converter=pydantic_data_converter,
-            dev_server_existing_path=_binary("temporal"),
-            dev_server_database_filename=f"{tmp}/temporal.db",
-            dev_server_extra_args=[
-                "--sqlite-pragma",
-                "journal_mode=WAL",
-                "--sqlite-pragma",
-                "synchronous=NORMAL",
-            ],
+        env = await start_dev_server(
+            database_file=f"{tmp}/temporal.db",
+            extra_args=["--sqlite-pragma", "synchronous=NORMAL"],
         )
         try:
             with ThreadPoolExecutor(max_workers=16) as pool:

@@ -14,23 +14,18 @@ from __future__ import annotations
 import argparse
 import asyncio
 import re
-import shutil
 import socket
 import statistics
-import sys
 import tempfile
 import time
 import uuid
 from collections.abc import Awaitable, Callable
 from concurrent.futures import ThreadPoolExecutor
 from datetime import date
-from pathlib import Path
 
 import httpx2
 import uvicorn
 from sqlmodel import col, func, select
-from temporalio.contrib.pydantic import pydantic_data_converter
-from temporalio.testing import WorkflowEnvironment
 
 from api.main import create_app
 from api.services import directory
@@ -41,15 +36,11 @@ from models.partner import OwnerCreate, PartnerCreate
 from models.policy import Policy
 from models.settings import Settings
 from models.staff import Role, StaffUserCreate
+from tests.temporal import start_dev_server
 from workflows.worker import build_worker
 
 PASSWORD = "a long benchmark password"
 _CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
-
-
-def _binary(name: str) -> str:
-    local = Path(sys.prefix) / "bin" / name
-    return str(local) if local.exists() else (shutil.which(name) or name)
 
 
 def _free_port() -> int:
@@ -139,12 +130,7 @@ async def run(cases: int, requests: int) -> None:
         migrate(engine)
         sessions = session_factory(engine)
         owner_id = _seed(sessions)
-        env = await WorkflowEnvironment.start_local(
-            data_converter=pydantic_data_converter,
-            dev_server_existing_path=_binary("temporal"),
-            dev_server_database_filename=f"{tmp}/temporal.db",
-            dev_server_extra_args=["--sqlite-pragma", "journal_mode=WAL"],
-        )
+        env = await start_dev_server(database_file=f"{tmp}/temporal.db")
         port = _free_port()
         settings = Settings.model_validate(
             {

@@ -16,25 +16,16 @@ import pytest
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 from temporalio.client import Client
-from temporalio.contrib.pydantic import pydantic_data_converter
 from temporalio.testing import WorkflowEnvironment
 from temporalio.worker import Worker
 
 from models.db import SessionFactory, create_engine, migrate, session_factory
 from tests.smtp import SmtpServer
+from tests.temporal import start_dev_server, start_test_server
 from workflows.worker import build_worker
 
 POSTGRES_URL = os.environ.get("CVT_TEST_POSTGRES_URL")
 DATABASES = ["sqlite", "postgresql"] if POSTGRES_URL else ["sqlite"]
-
-
-def _binary(name: str) -> str:
-    """A binary installed into this virtual environment (or on PATH)."""
-    local = Path(sys.prefix) / "bin" / name
-    path = str(local) if local.exists() else shutil.which(name)
-    if path is None:
-        raise RuntimeError(f"'{name}' is not installed: run 'make install' first")
-    return path
 
 
 @pytest.fixture(scope="session")
@@ -72,10 +63,15 @@ def db_engine(request: pytest.FixtureRequest, engine: Engine) -> Iterator[Engine
     try:
         yield pg
     finally:
+        # A connection still checked out now is a session left open, perhaps inside a
+        # transaction holding locks: dropping the schema would wait for it for ever.
+        left_open = pg.pool.checkedout()  # type: ignore[attr-defined]
         pg.dispose()
-        with admin.begin() as connection:
-            connection.execute(sa.text(f'DROP SCHEMA "{schema}" CASCADE'))
+        if not left_open:
+            with admin.begin() as connection:
+                connection.execute(sa.text(f'DROP SCHEMA "{schema}" CASCADE'))
         admin.dispose()
+    assert not left_open, f"{left_open} database connection(s) left open (schema {schema} kept)"
 
 
 @pytest.fixture
@@ -91,10 +87,7 @@ def task_queue() -> str:
 @pytest.fixture
 async def ts_env() -> AsyncIterator[WorkflowEnvironment]:
     """A fresh time-skipping test server: reliable with one workflow tree at a time."""
-    env = await WorkflowEnvironment.start_time_skipping(
-        data_converter=pydantic_data_converter,
-        test_server_existing_path=_binary("temporal-test-server"),
-    )
+    env = await start_test_server()
     try:
         yield env
     finally:
@@ -129,11 +122,7 @@ def client(ts_env: WorkflowEnvironment) -> Client:
 @pytest.fixture
 async def dev_env() -> AsyncIterator[WorkflowEnvironment]:
     """A real Temporal dev server (in memory) for end-to-end tests."""
-    env = await WorkflowEnvironment.start_local(
-        data_converter=pydantic_data_converter,
-        dev_server_existing_path=_binary("temporal"),
-        dev_server_extra_args=["--sqlite-pragma", "journal_mode=WAL"],
-    )
+    env = await start_dev_server()
     try:
         yield env
     finally:

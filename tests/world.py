@@ -6,7 +6,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import shutil
-import sys
 import uuid
 from collections.abc import AsyncIterator
 from concurrent.futures import ThreadPoolExecutor
@@ -16,23 +15,14 @@ from pathlib import Path
 
 from playwright.async_api import Browser, BrowserContext
 from temporalio.client import Client
-from temporalio.contrib.pydantic import pydantic_data_converter
-from temporalio.testing import WorkflowEnvironment
 
 from models.db import SessionFactory, create_engine, session_factory
 from models.partner import Owner
 from models.staff import Role, StaffUser
 from tests.live import LiveApp, app_settings, serve_app
 from tests.staff import PASSWORD, add_staff
+from tests.temporal import start_dev_server
 from workflows.worker import build_worker
-
-
-def binary(name: str) -> str:
-    local = Path(sys.prefix) / "bin" / name
-    path = str(local) if local.exists() else shutil.which(name)
-    if path is None:
-        raise RuntimeError(f"'{name}' is not installed: run 'make install' first")
-    return path
 
 
 @dataclass
@@ -57,11 +47,7 @@ async def running_world(template_db: Path, directory: Path) -> AsyncIterator[Wor
     shutil.copy(template_db, path)
     engine = create_engine(f"sqlite:///{path}")
     sessions = session_factory(engine)
-    env = await WorkflowEnvironment.start_local(
-        data_converter=pydantic_data_converter,
-        dev_server_existing_path=binary("temporal"),
-        dev_server_extra_args=["--sqlite-pragma", "journal_mode=WAL"],
-    )
+    env = await start_dev_server()
     task_queue = f"world-{uuid.uuid4()}"
     try:
         with ThreadPoolExecutor(max_workers=16) as executor:

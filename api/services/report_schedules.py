@@ -40,16 +40,28 @@ async def sync_board(
     task_queue: str,
     late_after_seconds: int = 3600,
 ) -> dict[ReportKind, str]:
-    policy, receiving, elg = await asyncio.to_thread(_calendar, sessions, slug)
-    return await schedules.sync_board(
-        client,
-        board=slug,
-        policy=policy,
-        board_meetings=receiving,
-        elg_meetings=elg,
-        task_queue=task_queue,
-        late_after_seconds=late_after_seconds,
-    )
+    """Make the schedules match the calendar as it is now.
+
+    Two syncs may run at once (two meetings added in quick succession, or two API processes),
+    and the one that read the calendar first may write last. So each sync reads the calendar
+    again after writing, and writes again if it changed: the last to finish always leaves the
+    latest calendar."""
+    calendar = await asyncio.to_thread(_calendar, sessions, slug)
+    while True:
+        policy, receiving, elg = calendar
+        ids = await schedules.sync_board(
+            client,
+            board=slug,
+            policy=policy,
+            board_meetings=receiving,
+            elg_meetings=elg,
+            task_queue=task_queue,
+            late_after_seconds=late_after_seconds,
+        )
+        latest = await asyncio.to_thread(_calendar, sessions, slug)
+        if latest == calendar:
+            return ids
+        calendar = latest
 
 
 async def sync_all(client: Client, sessions: SessionFactory, *, task_queue: str) -> list[str]:

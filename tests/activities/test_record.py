@@ -3,12 +3,17 @@ Runs on SQLite and, when CVT_TEST_POSTGRES_URL is set, on PostgreSQL."""
 
 from __future__ import annotations
 
+import threading
+import time
 import uuid
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from sqlalchemy import event
 from sqlalchemy.engine import Engine
-from sqlmodel import func, select
+from sqlmodel import Session, func, select
+from temporalio.exceptions import CancelledError
+from temporalio.testing import ActivityEnvironment
 
 from activities.record import RecordActivities
 from models.action import Action, ActionStatus, new_action_record
@@ -19,7 +24,7 @@ from models.escalation import Escalation, EscalationRule, EscalationStatus
 from models.inbox import CommandStatus, InboxCommand
 from models.messages import EscalationRef, LeadContacts
 from models.outbox import OutboxMessage, RecipientRole
-from models.timer import PendingTimer, PendingTimerRecord
+from models.timer import PendingTimer, PendingTimerRecord, RecordedStep
 from notifications.types import (
     ActionFacts,
     CaseFacts,
@@ -178,3 +183,37 @@ def test_a_command_outcome_is_recorded_on_its_inbox_row_once(recorded):
             CommandStatus.rejected,
             "Not waiting for acknowledgement",
         )
+
+
+def test_a_cancellation_during_the_write_waits_until_the_step_is_committed(recorded, db_engine):
+    """Temporal cancels a thread activity (worker shutting down, timeout) by raising inside its
+    thread; raised mid-write, that used to leave a connection inside a transaction, holding its
+    locks. The write finishes first, then the activity is cancelled."""
+    sessions, case, action = recorded
+    writing = threading.Event()
+
+    def slow_sessions() -> Session:
+        session = sessions()
+
+        @event.listens_for(session, "before_flush")
+        def pause(*_: object) -> None:
+            writing.set()
+            for _ in range(50):  # the cancellation arrives during this half second
+                time.sleep(0.01)
+
+        return session
+
+    environment = ActivityEnvironment()
+    canceller = threading.Thread(target=lambda: writing.wait(10) and environment.cancel())
+    canceller.start()
+    with pytest.raises(CancelledError):
+        environment.run(
+            RecordActivities(slow_sessions).record_step, _step(case, action, "s:0").record
+        )
+    canceller.join()
+
+    assert writing.is_set()
+    assert _count(sessions, RecordedStep) == 1
+    assert _count(sessions, Case) == 1
+    assert _count(sessions, OutboxMessage) == 2
+    assert db_engine.pool.checkedout() == 0

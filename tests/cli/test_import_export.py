@@ -14,16 +14,15 @@ from typing import Any
 
 import pytest
 from sqlmodel import select
-from temporalio.contrib.pydantic import pydantic_data_converter
 from temporalio.testing import WorkflowEnvironment
 
 from models.case import Case
 from models.db import create_engine, migrate, session_factory
 from models.inbox import InboxCommand
-from tests.conftest import _binary
 from tests.factories import add_board
 from tests.helpers import eventually
 from tests.report_fixtures import count, demo_records
+from tests.temporal import start_dev_server
 from workflows.worker import build_worker
 
 pytestmark = pytest.mark.slow
@@ -146,9 +145,7 @@ async def test_import_is_idempotent_and_the_export_round_trips_as_json_and_csv(
     migrate(fresh)
     fresh_sessions = session_factory(fresh)
     add_board(fresh_sessions)
-    other = await WorkflowEnvironment.start_local(
-        data_converter=pydantic_data_converter, dev_server_existing_path=_binary("temporal")
-    )
+    other = await start_dev_server()
     fresh_env = cli_env(fresh_db, other, task_queue)
     async with (
         other,

@@ -10,15 +10,10 @@ Re-record only when a change is meant to break replay, and put that change behin
 from __future__ import annotations
 
 import asyncio
-import shutil
-import sys
 import tempfile
 from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
 from pathlib import Path
-
-from temporalio.contrib.pydantic import pydantic_data_converter
-from temporalio.testing import WorkflowEnvironment
 
 from models.commands import (
     AcknowledgeBody,
@@ -32,6 +27,7 @@ from models.commands import (
 from models.db import create_engine, migrate, session_factory
 from models.messages import CaseReported
 from tests.factories import CV_LEAD, add_board, add_owner
+from tests.temporal import start_test_server
 from tests.workflows.calendar_anchor import easter_week_monday, london
 from tests.workflows.conftest import Scenario
 from workflows import case_workflow_id
@@ -48,11 +44,7 @@ async def record() -> list[Path]:
         add_board(sessions)
         owner = add_owner(sessions, name="Olu Owner")
         other = add_owner(sessions, name="Kim Other", partner="London Borough of Tower Hamlets")
-        env = await WorkflowEnvironment.start_time_skipping(
-            data_converter=pydantic_data_converter,
-            test_server_existing_path=shutil.which("temporal-test-server")
-            or str(Path(sys.prefix) / "bin" / "temporal-test-server"),
-        )
+        env = await start_test_server()
         try:
             with ThreadPoolExecutor(max_workers=16) as pool:
                 worker = build_worker(

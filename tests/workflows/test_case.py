@@ -23,7 +23,7 @@ from models.outbox import OutboxMessage, OutboxStatus, RecipientRole
 from models.presenter import Presenter
 from models.timer import PendingTimer
 from tests.factories import CV_LEAD, LEAD
-from tests.helpers import eventually
+from tests.helpers import eventually, workflow_started
 from tests.workflows.calendar_anchor import london
 from tests.workflows.conftest import Scenario
 from workflows import action_workflow_id, case_workflow_id
@@ -200,6 +200,7 @@ async def test_a_command_delivered_twice_is_applied_once(scenario: Scenario):
         received_at=s.now,
         text="Survey booked for May",
     )
+    await workflow_started(s.env.client, action_workflow_id(action_id))
     handle = s.env.client.get_workflow_handle(action_workflow_id(action_id))
     for _ in range(3):
         await handle.signal("submit", ActionCommandSignal(command=command))

@@ -44,9 +44,9 @@ async def test_a_new_meeting_updates_the_schedules(
             return described.info.next_action_times
 
         policy = Policy()
-        quarterly = await eventually(lambda: times(ReportKind.quarterly))
+        quarterly = await eventually(lambda: times(ReportKind.quarterly), timeout=60)
         assert quarterly == [quarterly_moment(policy, date(2031, 6, 12))]
-        digest = await eventually(lambda: times(ReportKind.elg_digest))
+        digest = await eventually(lambda: times(ReportKind.elg_digest), timeout=60)
         assert digest == [digest_moment(policy, date(2031, 6, 24))]
         annual = await times(ReportKind.annual)
         assert annual[0].month == 11 and annual[0].day == 1

@@ -8,7 +8,6 @@ from datetime import date
 import pytest
 from temporalio.client import Client
 from temporalio.contrib.pydantic import pydantic_data_converter
-from temporalio.testing import WorkflowEnvironment
 
 from api.services import intake
 from api.services.commands import Commands
@@ -16,10 +15,10 @@ from api.services.inbox import Inbox
 from models.base import utcnow
 from models.case import Case
 from models.inbox import CommandStatus
-from tests.conftest import _binary
 from tests.factories import LEAD, add_board, get, session_body
 from tests.helpers import eventually
 from tests.live import free_port
+from tests.temporal import start_dev_server
 from workflows.worker import build_worker
 
 pytestmark = pytest.mark.e2e
@@ -69,11 +68,7 @@ async def test_temporal_down_the_session_is_stored_and_delivered_when_it_is_back
     assert await inbox.deliver_pending() == 0
     assert inbox.get(row.id).attempts >= 1
 
-    env = await WorkflowEnvironment.start_local(
-        port=port,
-        data_converter=pydantic_data_converter,
-        dev_server_existing_path=_binary("temporal"),
-    )
+    env = await start_dev_server(port=port)
     try:
         worker = build_worker(
             env.client, sessions=sessions, task_queue=task_queue, executor=executor
