@@ -9,6 +9,7 @@ closed, say whether what was done met their concern (met / partly / not met) wit
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
 from typing import Any
 
 from fastapi import APIRouter, Request
@@ -49,6 +50,82 @@ def _actor(access: PresenterAccess, request: Request) -> Any:
     )
 
 
+# --- shared by both pages: one question with radios and a comment ---------------------------
+
+
+def _question_page(
+    request: Request,
+    access: PresenterAccess,
+    context: dict[str, Any],
+    *,
+    template: str,
+    title: str,
+    base: str,
+    answers: list[tuple[str, str]],
+    values: dict[str, str] | None,
+    errors: list[dict[str, str]] | None,
+) -> HTMLResponse:
+    context = {**context, "contact": access.contact, "submission": signed.new_submission()}
+    if access.answered is not None:
+        return render(
+            request,
+            "presenter/answered.jinja",
+            {**context, "page_title": "You have answered already", "answered": access.answered},
+            status_code=409 if request.method == "POST" else 200,
+        )
+    return render(
+        request,
+        template,
+        {
+            **context,
+            "page_title": title,
+            "form_action": base,
+            "answers": answers,
+            "values": values or {},
+            "errors": errors or [],
+            "error_for": signed.field_messages(errors or []),
+        },
+        status_code=422 if errors else 200,
+    )
+
+
+async def _answer(
+    request: Request,
+    access: PresenterAccess,
+    form: dict[str, str],
+    *,
+    base: str,
+    body_type: type[PresenterConfirmBody] | type[PresenterFeedbackBody],
+    messages: dict[str, str],
+    page: Callable[..., HTMLResponse],
+    kind: str,
+    key: str,
+    extra: dict[str, Any],
+) -> Response:
+    """Check the answer, then hand it to the case's workflow through the inbox."""
+    if access.answered is not None:
+        return page(request, access, base)
+    body, errors = signed.parse(
+        body_type, {"answer": form.get("answer") or None, "comment": form.get("comment")}, messages
+    )
+    if body is None:
+        return page(request, access, base, values=form, errors=errors)
+    commands = request.app.state.commands
+
+    async def send() -> InboxCommand:
+        row: InboxCommand = await commands.to_case(
+            access.case.id,
+            kind,
+            body,
+            _actor(access, request),
+            idempotency_key=signed.idempotency_key(key, form),
+            extra={"presenter_id": access.presenter.id, **extra},
+        )
+        return row
+
+    return await signed.submit(request, send, receipt_base=base, contact=access.contact, back=base)
+
+
 # --- confirm the agreed actions ---------------------------------------------------------------
 
 
@@ -74,29 +151,17 @@ def _confirm_page(
         "board_name": access.board.name,
         "presenter": access.presenter,
         "actions": [summary_rows(a, for_owner=False) for a in access.actions],
-        "contact": access.contact,
-        "submission": signed.new_submission(),
     }
-    if access.answered is not None:
-        return render(
-            request,
-            "presenter/answered.jinja",
-            {**context, "page_title": "You have answered already", "answered": access.answered},
-            status_code=409 if request.method == "POST" else 200,
-        )
-    return render(
+    return _question_page(
         request,
-        "presenter/confirm.jinja",
-        {
-            **context,
-            "page_title": "Check the actions the board agreed",
-            "form_action": base,
-            "answers": CONFIRM_ANSWERS,
-            "values": values or {},
-            "errors": errors or [],
-            "error_for": signed.field_messages(errors or []),
-        },
-        status_code=422 if errors else 200,
+        access,
+        context,
+        template="presenter/confirm.jinja",
+        title="Check the actions the board agreed",
+        base=base,
+        answers=CONFIRM_ANSWERS,
+        values=values,
+        errors=errors,
     )
 
 
@@ -111,39 +176,27 @@ async def confirm_page(request: Request, case_id: uuid.UUID, token: str) -> Resp
 
 @router.post(CONFIRM, response_model=None)
 async def confirm(request: Request, case_id: uuid.UUID, token: str) -> Response:
-    base = f"/presenter/{case_id}/{token}"
     try:
         access = await _confirm_access(request, case_id, token)
         form = await signed.form_data(request)
         signed.check_csrf(request, form, access.contact)
     except LinkProblem as problem:
         return signed.problem_page(request, problem)
-    if access.answered is not None:
-        return _confirm_page(request, access, base)
-    body, errors = signed.parse(
-        PresenterConfirmBody,
-        {"answer": form.get("answer") or None, "comment": form.get("comment")},
-        {
+    return await _answer(
+        request,
+        access,
+        form,
+        base=f"/presenter/{case_id}/{token}",
+        body_type=PresenterConfirmBody,
+        messages={
             "answer": "Choose whether these are the actions that were agreed",
             "comment": "Tell us what is missing or not right",
         },
+        page=_confirm_page,
+        kind="presenter_confirm",
+        key=f"presenter:{access.presenter.id}",
+        extra={},
     )
-    if body is None:
-        return _confirm_page(request, access, base, values=form, errors=errors)
-    commands = request.app.state.commands
-
-    async def send() -> InboxCommand:
-        row: InboxCommand = await commands.to_case(
-            case_id,
-            "presenter_confirm",
-            body,
-            _actor(access, request),
-            idempotency_key=signed.idempotency_key(f"presenter:{access.presenter.id}", form),
-            extra={"presenter_id": access.presenter.id},
-        )
-        return row
-
-    return await signed.submit(request, send, receipt_base=base, contact=access.contact, back=base)
 
 
 @router.get(f"{CONFIRM}/receipt/{{command_id}}", response_class=HTMLResponse)
@@ -181,32 +234,20 @@ def _feedback_page(
         "board_name": access.board.name,
         "action": access.action,
         "rows": summary_rows(access.action, for_owner=False),
-        "contact": access.contact,
-        "submission": signed.new_submission(),
     }
-    if access.answered is not None:
-        return render(
-            request,
-            "presenter/answered.jinja",
-            {**context, "page_title": "You have answered already", "answered": access.answered},
-            status_code=409 if request.method == "POST" else 200,
-        )
     preselected = request.query_params.get("answer")
     if values is None and preselected in {a for a, _ in ANSWERS}:
         values = {"answer": preselected}
-    return render(
+    return _question_page(
         request,
-        "presenter/feedback.jinja",
-        {
-            **context,
-            "page_title": "Did this meet your concern?",
-            "form_action": base,
-            "answers": ANSWERS,
-            "values": values or {},
-            "errors": errors or [],
-            "error_for": signed.field_messages(errors or []),
-        },
-        status_code=422 if errors else 200,
+        access,
+        context,
+        template="presenter/feedback.jinja",
+        title="Did this meet your concern?",
+        base=base,
+        answers=ANSWERS,
+        values=values,
+        errors=errors,
     )
 
 
@@ -221,41 +262,27 @@ async def feedback_page(request: Request, action_id: uuid.UUID, token: str) -> R
 
 @router.post(FEEDBACK, response_model=None)
 async def feedback(request: Request, action_id: uuid.UUID, token: str) -> Response:
-    base = f"/feedback/{action_id}/{token}"
     try:
         access = await _feedback_access(request, action_id, token)
         form = await signed.form_data(request)
         signed.check_csrf(request, form, access.contact)
     except LinkProblem as problem:
         return signed.problem_page(request, problem)
-    if access.answered is not None:
-        return _feedback_page(request, access, base)
-    body, errors = signed.parse(
-        PresenterFeedbackBody,
-        {"answer": form.get("answer") or None, "comment": form.get("comment")},
-        {
+    return await _answer(
+        request,
+        access,
+        form,
+        base=f"/feedback/{action_id}/{token}",
+        body_type=PresenterFeedbackBody,
+        messages={
             "answer": "Choose whether it met your concern",
             "comment": "Keep your comment under 5,000 characters",
         },
+        page=_feedback_page,
+        kind="presenter_feedback",
+        key=f"feedback:{access.presenter.id}:{action_id}",
+        extra={"action_id": action_id},
     )
-    if body is None:
-        return _feedback_page(request, access, base, values=form, errors=errors)
-    commands = request.app.state.commands
-
-    async def send() -> InboxCommand:
-        row: InboxCommand = await commands.to_case(
-            access.case.id,
-            "presenter_feedback",
-            body,
-            _actor(access, request),
-            idempotency_key=signed.idempotency_key(
-                f"feedback:{access.presenter.id}:{action_id}", form
-            ),
-            extra={"presenter_id": access.presenter.id, "action_id": action_id},
-        )
-        return row
-
-    return await signed.submit(request, send, receipt_base=base, contact=access.contact, back=base)
 
 
 @router.get(f"{FEEDBACK}/receipt/{{command_id}}", response_class=HTMLResponse)
