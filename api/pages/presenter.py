@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 from fastapi import APIRouter, Request
@@ -33,15 +34,53 @@ router = APIRouter(include_in_schema=False)
 CONFIRM = "/presenter/{case_id}/{token}"
 FEEDBACK = "/feedback/{action_id}/{token}"
 
-ANSWERS = [
-    ("met", "Yes, it met my concern"),
-    ("partly", "It partly met my concern"),
-    ("not_met", "No, it did not meet my concern"),
-]
-CONFIRM_ANSWERS = [
-    ("confirmed", "Yes, these are the actions that were agreed"),
-    ("missing", "Something is missing or not right"),
-]
+
+@dataclass(frozen=True)
+class Question:
+    """One of the presenter's two questions: radios and a comment, answered once."""
+
+    template: str
+    title: str
+    answers: list[tuple[str, str]]
+    #: What to say when a field is wrong, by field.
+    messages: dict[str, str]
+    #: The case command the answer becomes.
+    kind: str
+    body_type: type[PresenterConfirmBody] | type[PresenterFeedbackBody]
+
+
+CONFIRM_QUESTION = Question(
+    template="presenter/confirm.jinja",
+    title="Check the actions the board agreed",
+    answers=[
+        ("confirmed", "Yes, these are the actions that were agreed"),
+        ("missing", "Something is missing or not right"),
+    ],
+    messages={
+        "answer": "Choose whether these are the actions that were agreed",
+        "comment": "Tell us what is missing or not right",
+    },
+    kind="presenter_confirm",
+    body_type=PresenterConfirmBody,
+)
+FEEDBACK_QUESTION = Question(
+    template="presenter/feedback.jinja",
+    title="Did this meet your concern?",
+    answers=[
+        ("met", "Yes, it met my concern"),
+        ("partly", "It partly met my concern"),
+        ("not_met", "No, it did not meet my concern"),
+    ],
+    messages={
+        "answer": "Choose whether it met your concern",
+        "comment": "Keep your comment under 5,000 characters",
+    },
+    kind="presenter_feedback",
+    body_type=PresenterFeedbackBody,
+)
+
+#: Renders a question's page: (request, access, base, *, values=None, errors=None).
+QuestionPage = Callable[..., HTMLResponse]
 
 
 def _actor(access: PresenterAccess, request: Request) -> Any:
@@ -50,18 +89,15 @@ def _actor(access: PresenterAccess, request: Request) -> Any:
     )
 
 
-# --- shared by both pages: one question with radios and a comment ---------------------------
+# --- shared by both pages ---------------------------------------------------------------------
 
 
 def _question_page(
     request: Request,
     access: PresenterAccess,
+    question: Question,
     context: dict[str, Any],
-    *,
-    template: str,
-    title: str,
     base: str,
-    answers: list[tuple[str, str]],
     values: dict[str, str] | None,
     errors: list[dict[str, str]] | None,
 ) -> HTMLResponse:
@@ -75,12 +111,12 @@ def _question_page(
         )
     return render(
         request,
-        template,
+        question.template,
         {
             **context,
-            "page_title": title,
+            "page_title": question.title,
             "form_action": base,
-            "answers": answers,
+            "answers": question.answers,
             "values": values or {},
             "errors": errors or [],
             "error_for": signed.field_messages(errors or []),
@@ -92,21 +128,25 @@ def _question_page(
 async def _answer(
     request: Request,
     access: PresenterAccess,
-    form: dict[str, str],
-    *,
+    question: Question,
+    page: QuestionPage,
     base: str,
-    body_type: type[PresenterConfirmBody] | type[PresenterFeedbackBody],
-    messages: dict[str, str],
-    page: Callable[..., HTMLResponse],
-    kind: str,
+    *,
     key: str,
     extra: dict[str, Any],
 ) -> Response:
-    """Check the answer, then hand it to the case's workflow through the inbox."""
+    """Check the submitted answer, then hand it to the case's workflow through the inbox."""
+    try:
+        form = await signed.form_data(request)
+        signed.check_csrf(request, form, access.contact)
+    except LinkProblem as problem:
+        return signed.problem_page(request, problem)
     if access.answered is not None:
         return page(request, access, base)
     body, errors = signed.parse(
-        body_type, {"answer": form.get("answer") or None, "comment": form.get("comment")}, messages
+        question.body_type,
+        {"answer": form.get("answer") or None, "comment": form.get("comment")},
+        question.messages,
     )
     if body is None:
         return page(request, access, base, values=form, errors=errors)
@@ -115,7 +155,7 @@ async def _answer(
     async def send() -> InboxCommand:
         row: InboxCommand = await commands.to_case(
             access.case.id,
-            kind,
+            question.kind,
             body,
             _actor(access, request),
             idempotency_key=signed.idempotency_key(key, form),
@@ -152,17 +192,7 @@ def _confirm_page(
         "presenter": access.presenter,
         "actions": [summary_rows(a, for_owner=False) for a in access.actions],
     }
-    return _question_page(
-        request,
-        access,
-        context,
-        template="presenter/confirm.jinja",
-        title="Check the actions the board agreed",
-        base=base,
-        answers=CONFIRM_ANSWERS,
-        values=values,
-        errors=errors,
-    )
+    return _question_page(request, access, CONFIRM_QUESTION, context, base, values, errors)
 
 
 @router.get(CONFIRM, response_class=HTMLResponse)
@@ -178,22 +208,14 @@ async def confirm_page(request: Request, case_id: uuid.UUID, token: str) -> Resp
 async def confirm(request: Request, case_id: uuid.UUID, token: str) -> Response:
     try:
         access = await _confirm_access(request, case_id, token)
-        form = await signed.form_data(request)
-        signed.check_csrf(request, form, access.contact)
     except LinkProblem as problem:
         return signed.problem_page(request, problem)
     return await _answer(
         request,
         access,
-        form,
-        base=f"/presenter/{case_id}/{token}",
-        body_type=PresenterConfirmBody,
-        messages={
-            "answer": "Choose whether these are the actions that were agreed",
-            "comment": "Tell us what is missing or not right",
-        },
-        page=_confirm_page,
-        kind="presenter_confirm",
+        CONFIRM_QUESTION,
+        _confirm_page,
+        f"/presenter/{case_id}/{token}",
         key=f"presenter:{access.presenter.id}",
         extra={},
     )
@@ -236,19 +258,9 @@ def _feedback_page(
         "rows": summary_rows(access.action, for_owner=False),
     }
     preselected = request.query_params.get("answer")
-    if values is None and preselected in {a for a, _ in ANSWERS}:
+    if values is None and preselected in {a for a, _ in FEEDBACK_QUESTION.answers}:
         values = {"answer": preselected}
-    return _question_page(
-        request,
-        access,
-        context,
-        template="presenter/feedback.jinja",
-        title="Did this meet your concern?",
-        base=base,
-        answers=ANSWERS,
-        values=values,
-        errors=errors,
-    )
+    return _question_page(request, access, FEEDBACK_QUESTION, context, base, values, errors)
 
 
 @router.get(FEEDBACK, response_class=HTMLResponse)
@@ -264,22 +276,14 @@ async def feedback_page(request: Request, action_id: uuid.UUID, token: str) -> R
 async def feedback(request: Request, action_id: uuid.UUID, token: str) -> Response:
     try:
         access = await _feedback_access(request, action_id, token)
-        form = await signed.form_data(request)
-        signed.check_csrf(request, form, access.contact)
     except LinkProblem as problem:
         return signed.problem_page(request, problem)
     return await _answer(
         request,
         access,
-        form,
-        base=f"/feedback/{action_id}/{token}",
-        body_type=PresenterFeedbackBody,
-        messages={
-            "answer": "Choose whether it met your concern",
-            "comment": "Keep your comment under 5,000 characters",
-        },
-        page=_feedback_page,
-        kind="presenter_feedback",
+        FEEDBACK_QUESTION,
+        _feedback_page,
+        f"/feedback/{action_id}/{token}",
         key=f"feedback:{access.presenter.id}:{action_id}",
         extra={"action_id": action_id},
     )
