@@ -30,7 +30,7 @@ from models.policy import Policy, end_of_day
 from models.rag import Rag
 from models.timer import PendingTimer
 from tests.factories import CV_LEAD
-from tests.helpers import eventually
+from tests.helpers import eventually, workflow_started
 from tests.workflows.calendar_anchor import london
 from tests.workflows.conftest import Scenario
 from workflows.action import ActionWorkflow
@@ -334,7 +334,8 @@ async def test_a_long_lived_action_continues_as_new_and_keeps_its_state(scenario
     )
     action_id = case.state.unstarted_actions[0].id
     handle = s.env.client.get_workflow_handle(f"action-{action_id}")
-    first_run = (await eventually(handle.describe)).run_id
+    await workflow_started(s.env.client, handle.id)  # the child starts a moment after its case
+    first_run = (await handle.describe()).run_id
     for n in range(12):
         receipt = await s.act(action_id, "post_update", PostUpdateBody(text=f"Week {n + 1}"))
         assert receipt.status is CommandStatus.applied
