@@ -1,14 +1,25 @@
 """Working-day arithmetic over England and Wales bank holidays.
 
-The bank holidays ship as data (``models/bank_holidays.py``, generated from the ``holidays``
-package) so that workflows, API and reports count the same days, deterministically.
+The bank holidays ship as data (``models/data/bank_holidays.json``, generated from the
+``holidays`` package by ``python -m cli.bank_holidays``) so that workflows, API and reports count
+the same days, deterministically. The file is read once, when this module is first imported
+(outside the workflow sandbox: ``models`` is passed through).
 """
 
 from __future__ import annotations
 
+import json
 from datetime import date, timedelta
+from importlib import resources
+from typing import Any
 
-from models.bank_holidays import BANK_HOLIDAYS, FIRST_YEAR, LAST_YEAR
+_DATA: dict[str, Any] = json.loads(
+    resources.files("models").joinpath("data", "bank_holidays.json").read_text(encoding="utf-8")
+)
+FIRST_YEAR: int = _DATA["first_year"]
+LAST_YEAR: int = _DATA["last_year"]
+#: ``{"2025-12-25": "Christmas Day", …}``: weekdays only.
+BANK_HOLIDAYS: dict[str, str] = _DATA["days"]
 
 _HOLIDAYS = frozenset(date.fromisoformat(day) for day in BANK_HOLIDAYS)
 

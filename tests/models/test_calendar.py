@@ -4,8 +4,7 @@ import holidays
 import pytest
 
 from cli.bank_holidays import FIRST_YEAR, LAST_YEAR, england_and_wales
-from models.bank_holidays import BANK_HOLIDAYS
-from models.calendar import add_working_days, is_working_day, working_days_between
+from models.calendar import BANK_HOLIDAYS, add_working_days, is_working_day, working_days_between
 
 
 def test_shipped_bank_holidays_match_the_holidays_package():

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import date, datetime, time, timedelta
 
-from models.bank_holidays import BANK_HOLIDAYS
+from models.calendar import BANK_HOLIDAYS
 from models.policy import LONDON
 
 
