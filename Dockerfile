@@ -8,12 +8,15 @@ FROM python:3.11-slim
 ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 PIP_DISABLE_PIP_VERSION_CHECK=1
 WORKDIR /app
 COPY pyproject.toml requirements.lock README.md ./
+# The floors, bottom up (ARCHITECTURE.md).
 COPY models models
-COPY workflows workflows
 COPY activities activities
-COPY api api
 COPY notifications notifications
+COPY workflows workflows
+COPY services services
+COPY api api
 COPY cli cli
+COPY worker worker
 COPY migrations migrations
 COPY alembic.ini ./
 COPY demo demo

@@ -10,10 +10,10 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sqlmodel import Session
 
 from api.security import StaffTokens, TokenError
-from api.services.commands import Commands
 from models.audit import Actor, ActorKind
 from models.settings import Settings
 from models.staff import Permission, StaffUser
+from services.commands import Commands
 
 _bearer = HTTPBearer(auto_error=False, description="A token from POST /api/v1/auth/token")
 

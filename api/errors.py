@@ -2,32 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
 from typing import Any
 
 from fastapi import FastAPI, Request, status
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 
-from api.services.errors import Conflict, InvalidInput, NotFound
-
-
-def field_errors(errors: Sequence[Mapping[str, Any]]) -> list[dict[str, str]]:
-    """Pydantic errors as ``{"field": "actions.0.due_date", "message": "…"}``.
-
-    Model validators here phrase errors as ``"<field>: <message>"``; that field is used.
-    """
-    out = []
-    for error in errors:
-        loc = [str(part) for part in error.get("loc", ()) if part not in ("body", "query", "path")]
-        message = str(error.get("msg", "is not valid")).removeprefix("Value error, ")
-        field = ".".join(loc)
-        head, sep, tail = message.partition(": ")
-        if sep and " " not in head and head.replace(".", "").replace("_", "").isalnum():
-            field = ".".join([*loc, head]) if loc else head
-            message = tail
-        out.append({"field": field or "body", "message": message})
-    return out
+from services.errors import Conflict, InvalidInput, NotFound, field_errors
 
 
 def _problem(code: int, message: str, errors: list[dict[str, str]] | None = None) -> JSONResponse:

@@ -19,11 +19,11 @@ from api.pages import reports as report_pages
 from api.routes import actions, auth, boards, cases, commands, directory, escalations
 from api.routes import reports as report_routes
 from api.security import StaffTokens
-from api.services.commands import Commands
-from api.services.inbox import Inbox
 from api.session import StaffSessionMiddleware
 from models.db import create_engine, session_factory
 from models.settings import Settings, get_settings
+from services.commands import Commands
+from services.inbox import Inbox
 from workflows.client import connect
 
 API_PREFIX = "/api/v1"

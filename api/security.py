@@ -1,4 +1,4 @@
-"""Passwords (pwdlib, Argon2) and signed bearer tokens for staff (itsdangerous)."""
+"""Signed bearer tokens for staff (itsdangerous). Passwords: ``services/passwords.py``."""
 
 from __future__ import annotations
 
@@ -6,22 +6,6 @@ import uuid
 from typing import Any
 
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
-from pwdlib import PasswordHash
-
-_hasher = PasswordHash.recommended()
-_DUMMY_HASH = _hasher.hash("a password nobody has, for timing-safe failures")
-
-
-def hash_password(password: str) -> str:
-    return _hasher.hash(password)
-
-
-def verify_password(password: str, password_hash: str | None) -> bool:
-    """Constant work whether or not the account exists."""
-    if password_hash is None:
-        _hasher.verify(password, _DUMMY_HASH)
-        return False
-    return _hasher.verify(password, password_hash)
 
 
 class TokenError(Exception):

@@ -1,4 +1,4 @@
-"""The one Jinja environment for pages (and the filters messages reuse).
+"""The one Jinja environment for pages (its date filters are ``models.formatting.FILTERS``).
 
 Loads the app's templates first, then the NHS.UK frontend macros from ``nhsuk-frontend-jinja``.
 """
@@ -14,18 +14,9 @@ from fastapi.templating import Jinja2Templates
 from jinja2 import ChainableUndefined, ChoiceLoader, Environment, FileSystemLoader, PackageLoader
 
 from api import csrf
-from models import formatting
+from models.formatting import FILTERS, SERVICE_NAME
 
 TEMPLATES = Path(__file__).parent / "templates"
-SERVICE_NAME = "Community Voice"
-
-FILTERS = {
-    "long_date": formatting.long_date,
-    "date_and_time": formatting.date_and_time,
-    "clock_time": formatting.clock_time,
-    "short_day": formatting.short_day,
-    "month_year": formatting.month_year,
-}
 
 
 def build_environment(*extra_dirs: Path) -> Environment:

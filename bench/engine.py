@@ -17,9 +17,6 @@ from datetime import date
 
 from sqlmodel import col, func, select
 
-from api.services import directory, intake
-from api.services.commands import Commands
-from api.services.inbox import Inbox
 from models.action import Action
 from models.audit import Actor, ActorKind
 from models.base import utcnow
@@ -30,8 +27,11 @@ from models.db import SessionFactory, create_engine, migrate, session_factory
 from models.inbox import CommandStatus
 from models.partner import OwnerCreate, PartnerCreate
 from models.timer import PendingTimer
+from services import directory, intake
+from services.commands import Commands
+from services.inbox import Inbox
 from tests.temporal import start_dev_server
-from workflows.worker import build_worker
+from worker.build import build_worker
 
 ACTOR = Actor(kind=ActorKind.staff, name="Benchmark")
 

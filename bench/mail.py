@@ -19,7 +19,6 @@ from typing import Any
 from aiosmtpd.controller import Controller
 from sqlmodel import select
 
-from api.services import directory
 from models.base import utcnow
 from models.board import Board, BoardCreate
 from models.case import Case
@@ -38,6 +37,7 @@ from notifications.types import (
     OwnerActionAssigned,
     OwnerUpdateReminder,
 )
+from services import directory
 
 
 def free_port() -> int:

@@ -15,9 +15,6 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 from activities.report import ReportActivities
-from api.presenters.report import build_view
-from api.services import report_render, reports
-from api.services.directory import add_meeting, create_board
 from models.action import Action, ActionStatus, ActionUpdate, RagChange, UpdateKind
 from models.board import BoardCreate, BoardMeetingBase, MeetingKind
 from models.case import Case, CaseOutcome, CaseStatus
@@ -26,6 +23,9 @@ from models.policy import Policy
 from models.presenter import Presenter
 from models.rag import Rag, RagSource
 from models.report import DraftReportInput, ReportKind, ReportTrigger
+from services import report_render, reports
+from services.directory import add_meeting, create_board
+from services.report_view import build_view
 
 
 def build(path: Path, sessions_count: int) -> tuple[object, date]:

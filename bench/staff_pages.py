@@ -28,7 +28,6 @@ import uvicorn
 from sqlmodel import col, func, select
 
 from api.main import create_app
-from api.services import directory
 from models.board import BoardCreate
 from models.db import create_engine, migrate, session_factory
 from models.escalation import Escalation
@@ -36,8 +35,9 @@ from models.partner import OwnerCreate, PartnerCreate
 from models.policy import Policy
 from models.settings import Settings
 from models.staff import Role, StaffUserCreate
+from services import directory
 from tests.temporal import start_dev_server
-from workflows.worker import build_worker
+from worker.build import build_worker
 
 PASSWORD = "a long benchmark password"
 _CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')

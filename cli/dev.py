@@ -97,7 +97,7 @@ def children(ports: Ports) -> list[Child]:
             ],
         ),
         Child("mail", [python, "-m", "notifications.catcher", "--port", str(ports.smtp)]),
-        Child("worker", [python, "-m", "workflows.worker"]),
+        Child("worker", [python, "-m", "worker"]),
         Child(
             "api",
             [
@@ -153,10 +153,12 @@ def prepare(env: dict[str, str]) -> None:
     from models.settings import get_settings
 
     get_settings.cache_clear()
-    from api.services.importer import import_sessions, read_file
+    from cli.connect import commands
     from cli.seed import seed
     from models.audit import Actor, ActorKind
     from models.db import create_engine, migrate, session_factory
+    from services.import_files import read_file
+    from services.importer import import_sessions
 
     engine = create_engine(env["CVT_DATABASE_URL"])
     migrate(engine)
@@ -165,12 +167,10 @@ def prepare(env: dict[str, str]) -> None:
         seed(session)
 
     async def load_demo() -> None:
-        from cli.main import _commands
-
         items = read_file(DEMO_FILE.name, DEMO_FILE.read_text(), board="tht")
         actor = Actor(kind=ActorKind.importer, name=f"Import of {DEMO_FILE.name}")
         report = await import_sessions(
-            await _commands(), items, board="tht", actor=actor, dry_run=False
+            await commands(), items, board="tht", actor=actor, dry_run=False
         )
         new = sum(1 for s in report.sessions if s.status == "imported")
         print(f"  demo sessions: {new} imported, {len(report.sessions) - new} already there")

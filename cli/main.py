@@ -14,20 +14,19 @@ from typing import Annotated
 import typer
 from pydantic import ValidationError
 
-from api.errors import field_errors
-from api.services import directory, intake
-from api.services.commands import Commands
-from api.services.errors import InvalidInput
-from api.services.importer import ImportReport, import_sessions, read_file
-from api.services.inbox import Inbox
+from cli import connect
 from cli.report import report_app
 from models.audit import Actor, ActorKind
 from models.base import utcnow
 from models.case import CaseCreate
-from models.db import SessionFactory, create_engine, migrate, session_factory
+from models.db import create_engine, migrate
 from models.settings import get_settings
 from models.staff import Role, StaffUserCreate
-from workflows.client import connect
+from services import directory, intake
+from services.errors import InvalidInput, field_errors
+from services.import_files import read_file
+from services.import_records import ImportReport
+from services.importer import import_sessions
 
 app = typer.Typer(help=__doc__, no_args_is_help=True, add_completion=False)
 case_app = typer.Typer(help="Record sessions (cases).", no_args_is_help=True)
@@ -39,22 +38,8 @@ app.add_typer(db_app, name="db")
 app.add_typer(report_app, name="report")
 
 
-def _sessions() -> SessionFactory:
-    return session_factory(create_engine(get_settings().database_url))
-
-
 def _cli_actor(name: str | None) -> Actor:
     return Actor(kind=ActorKind.cli, name=name or f"{getpass.getuser()} (command line)")
-
-
-async def _commands() -> Commands:
-    settings = get_settings()
-    sessions = _sessions()
-    client = await connect(settings, lazy=True)
-    inbox = Inbox(
-        sessions, client, task_queue=settings.task_queue, wait_seconds=settings.command_wait_seconds
-    )
-    return Commands(sessions, inbox)
 
 
 @app.command()
@@ -67,10 +52,11 @@ def dev() -> None:
 
 @app.command()
 def worker() -> None:
-    """Run a worker (workflows and activities)."""
-    from workflows.worker import main
+    """Run a worker (workflows, activities, mail delivery): the same as ``python -m worker``."""
+    import runpy
 
-    main()
+    # Run as a program, as ``cvt api`` runs the app by name: the CLI imports no other adapter.
+    runpy.run_module("worker", run_name="__main__", alter_sys=True)
 
 
 @app.command()
@@ -94,7 +80,7 @@ def seed() -> None:
     from cli.seed import DEMO_PASSWORD
     from cli.seed import seed as run_seed
 
-    with _sessions()() as session:
+    with connect.sessions()() as session:
         added = run_seed(session)
     typer.echo("\n".join(f"added {line}" for line in added) or "Nothing to add.")
     typer.echo(f"Demo staff password: {DEMO_PASSWORD}")
@@ -110,7 +96,7 @@ def user_add(
     """Create a staff account."""
     try:
         body = StaffUserCreate(email=email, name=name, role=role, password=password)
-        with _sessions()() as session:
+        with connect.sessions()() as session:
             user = directory.create_user(session=session, body=body)
     except ValidationError as error:
         _fail([f"{e['field']}: {e['message']}" for e in field_errors(list(error.errors()))])
@@ -132,7 +118,7 @@ def case_start(
     actor = _cli_actor(as_name)
 
     async def go() -> None:
-        commands = await _commands()
+        commands = await connect.commands()
         row = await commands.start_case(
             lambda session, command_id: intake.case_input(
                 session, body, actor=actor, now=utcnow(), command_id=command_id
@@ -164,7 +150,7 @@ def import_(
     actor = Actor(kind=ActorKind.importer, name=f"Import of {file.name}")
 
     async def go() -> ImportReport:
-        commands = await _commands()
+        commands = await connect.commands()
         with Progress(transient=True) as bar:
             task = bar.add_task(f"Importing {len(items)} session(s)", total=len(items))
             return await import_sessions(
@@ -208,11 +194,11 @@ def export(
     board: Annotated[str | None, typer.Option(help="Only this board")] = None,
 ) -> None:
     """Export every case with its presenters, actions and updates (cvt import takes it back)."""
-    from api.services.export import export_sessions, to_csv, to_json
+    from services.export import export_sessions, to_csv, to_json
 
     if fmt not in ("json", "csv"):
         _fail([f"--format: '{fmt}' is not json or csv"])
-    with _sessions()() as session:
+    with connect.sessions()() as session:
         data = export_sessions(session, board=board)
     text = to_json(data) if fmt == "json" else to_csv(data)
     if output is None:
@@ -241,7 +227,7 @@ def mail_list(
 
     from models.outbox import OutboxMessage
 
-    with _sessions()() as session:
+    with connect.sessions()() as session:
         query = select(OutboxMessage).order_by(col(OutboxMessage.created_at).desc()).limit(200)
         if status:
             query = query.where(OutboxMessage.status == status)
@@ -257,10 +243,10 @@ def mail_resend(message_id: str) -> None:
     """Send an 'unconfirmed' or 'failed' message again (same Message-ID)."""
     import uuid
 
-    from notifications.delivery import resend
+    from notifications.outbox_rows import resend
 
     try:
-        row = resend(_sessions(), uuid.UUID(message_id))
+        row = resend(connect.sessions(), uuid.UUID(message_id))
     except (LookupError, ValueError) as error:
         _fail([str(error)])
     typer.echo(f"Message {row.id} is queued to be sent again.")

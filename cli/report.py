@@ -14,8 +14,8 @@ report_app = typer.Typer(help="Reports: drafts on request and schedules.", no_ar
 
 
 def _run(run: ReportRunInput) -> None:
-    from api.services.reports import run_report
     from models.settings import get_settings
+    from services.reports import run_report
     from workflows.client import connect
 
     async def go() -> DraftReportResult:
@@ -87,9 +87,9 @@ def annual(
 @report_app.command("schedules")
 def schedules() -> None:
     """Create or update every board's report schedules from its meeting calendar."""
-    from api.services.report_schedules import sync_all
     from models.db import create_engine, session_factory
     from models.settings import get_settings
+    from services.report_schedules import sync_all
     from workflows.client import connect
 
     async def go() -> list[str]:

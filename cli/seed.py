@@ -10,11 +10,11 @@ from datetime import date, datetime, timedelta
 
 from sqlmodel import Session, select
 
-from api.services import directory
 from models.board import Board, BoardCreate, BoardMeetingBase, MeetingKind
 from models.partner import Owner, OwnerCreate, Partner, PartnerCreate
 from models.policy import LONDON, Policy
 from models.staff import Role, StaffUser, StaffUserCreate
+from services import directory
 
 DEMO_PASSWORD = "community-voice-demo"
 

@@ -1,4 +1,8 @@
-"""UK formats for dates and times, shared by workflows (audit text), pages and messages."""
+"""UK formats for dates and times, shared by workflows (audit text), pages, emails and documents.
+
+``FILTERS`` are the Jinja filters of every environment: the pages' (``api/templating.py``) and
+the emails' (``notifications/render.py``).
+"""
 
 from datetime import date, datetime
 
@@ -45,3 +49,15 @@ def date_and_time(value: datetime | None) -> str:
 def month_year(value: date) -> str:
     """'January 2027'."""
     return f"{_MONTHS[value.month - 1]} {value.year}"
+
+
+SERVICE_NAME = "Community Voice"
+
+#: The date and time filters every Jinja environment has (pages, emails, documents).
+FILTERS = {
+    "long_date": long_date,
+    "date_and_time": date_and_time,
+    "clock_time": clock_time,
+    "short_day": short_day,
+    "month_year": month_year,
+}

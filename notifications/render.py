@@ -1,7 +1,7 @@
 """Rendering a message: subject, complete plain text and HTML from its kind's templates.
 
 ``notifications/templates/<kind>.subject.txt.jinja``, ``<kind>.txt.jinja`` and
-``<kind>.html.jinja``, with the UK date filters of ``api/templating.py``. HTML is escaped
+``<kind>.html.jinja``, with the UK date filters of ``models/formatting.py``. HTML is escaped
 automatically; text and subject are not (they are not HTML). Signed links are made here, at
 send time, so every email carries a fresh link (which renews its 60 days).
 """
@@ -17,9 +17,9 @@ from typing import Any
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 
-from api.templating import FILTERS, SERVICE_NAME
 from models.base import utcnow
 from models.escalation import RULE_LABELS, EscalationRule
+from models.formatting import FILTERS, SERVICE_NAME
 from models.outbox import OutboxRecord
 from models.rag import LABELS, Rag
 from notifications.links import Links

@@ -22,7 +22,7 @@ from temporalio.worker import Worker
 from models.db import SessionFactory, create_engine, migrate, session_factory
 from tests.smtp import SmtpServer
 from tests.temporal import start_dev_server, start_test_server
-from workflows.worker import build_worker
+from worker.build import build_worker
 
 POSTGRES_URL = os.environ.get("CVT_TEST_POSTGRES_URL")
 DATABASES = ["sqlite", "postgresql"] if POSTGRES_URL else ["sqlite"]

@@ -8,7 +8,6 @@ from typing import Any
 
 from sqlmodel import Session
 
-from api.services import directory, intake
 from models.audit import Actor, ActorKind
 from models.board import BoardCreate
 from models.case import CaseCreate
@@ -16,6 +15,7 @@ from models.db import SessionFactory
 from models.messages import CaseInput
 from models.partner import Owner, OwnerCreate, PartnerCreate
 from models.policy import Policy
+from services import directory, intake
 
 LEAD = Actor(kind=ActorKind.staff, name="Eve Engagement", id="lead")
 CV_LEAD = Actor(kind=ActorKind.staff, name="Cara Lead", id="cv-lead")

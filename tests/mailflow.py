@@ -10,9 +10,6 @@ from typing import Any
 
 from sqlmodel import select
 
-from api.services import intake
-from api.services.commands import Commands
-from api.services.inbox import Inbox
 from models.action import Action
 from models.audit import AuditEvent
 from models.base import utcnow
@@ -20,6 +17,9 @@ from models.db import SessionFactory
 from models.inbox import CommandStatus
 from models.outbox import OutboxMessage
 from models.policy import Policy
+from services import intake
+from services.commands import Commands
+from services.inbox import Inbox
 from tests.factories import LEAD, add_board, add_owner, session_body
 from tests.helpers import eventually
 

@@ -15,10 +15,6 @@ from typing import Any
 from sqlmodel import select
 from temporalio.client import Client
 
-from api.services import intake
-from api.services.commands import Commands
-from api.services.importer import import_sessions, read_board_papers
-from api.services.inbox import Inbox
 from models.action import Action
 from models.audit import Actor, ActorKind
 from models.base import utcnow
@@ -31,6 +27,11 @@ from models.commands import (
 from models.db import SessionFactory
 from models.inbox import CommandStatus
 from models.policy import LONDON
+from services import intake
+from services.commands import Commands
+from services.import_records import read_board_papers
+from services.importer import import_sessions
+from services.inbox import Inbox
 from tests.factories import LEAD, add_owner, session_body
 from tests.helpers import eventually
 

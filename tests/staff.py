@@ -12,9 +12,9 @@ from typing import Any
 
 import httpx2
 
-from api.services import directory
 from models.db import SessionFactory
 from models.staff import Role, StaffUser, StaffUserCreate
+from services import directory
 
 PASSWORD = "a long test password"
 _CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')

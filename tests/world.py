@@ -22,7 +22,7 @@ from models.staff import Role, StaffUser
 from tests.live import LiveApp, app_settings, serve_app
 from tests.staff import PASSWORD, add_staff
 from tests.temporal import start_dev_server
-from workflows.worker import build_worker
+from worker.build import build_worker
 
 
 @dataclass

@@ -13,9 +13,9 @@ from api.deps import SessionDep
 from api.pages.deps import safe_next, signed_in_user
 from api.pages.forms import Form, read_form, text_field
 from api.pages.render import page
-from api.services import signin
 from models.base import utcnow
 from models.staff import StaffUser
+from services import signin
 
 router = APIRouter(include_in_schema=False)
 LABELS = {"email": "Email address", "password": "Password"}

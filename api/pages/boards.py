@@ -16,11 +16,11 @@ from api.deps import SessionDep
 from api.pages.deps import PageNotFound, StaffBoardManager, parse_id
 from api.pages.forms import Form, read_form
 from api.pages.render import page
-from api.services import directory
-from api.services.errors import InvalidInput, NotFound
 from models.board import Board, BoardMeetingBase, BoardUpdate, MeetingKind
 from models.formatting import long_date
 from models.policy import Policy
+from services import directory
+from services.errors import InvalidInput, NotFound
 
 router = APIRouter(include_in_schema=False)
 

@@ -24,8 +24,6 @@ from api.pages.forms import Form, read_form
 from api.pages.owner_choice import LABELS as OWNER_LABELS
 from api.pages.owner_choice import owner_options, partner_options, read_owner, resolve_owner
 from api.pages.render import page
-from api.services.commands import Commands
-from api.services.errors import Conflict, InvalidInput, NotFound
 from models.action import Action
 from models.case import Case
 from models.commands import AddActionBody, refusal
@@ -33,6 +31,8 @@ from models.inbox import CommandStatus, InboxCommand
 from models.rag import LABELS as RAG_LABELS
 from models.rag import Rag
 from models.staff import StaffUser
+from services.commands import Commands
+from services.errors import Conflict, InvalidInput, NotFound
 
 router = APIRouter(include_in_schema=False)
 RAG_CHOICES = [(r.value, RAG_LABELS[r]) for r in (Rag.green, Rag.amber, Rag.red)]

@@ -12,11 +12,11 @@ from api.pages.deps import PageNotFound, StaffReader, parse_id
 from api.pages.render import page
 from api.presenters.case import case_page
 from api.presenters.cases import case_list
-from api.services import oversight, queries
-from api.services.errors import NotFound
 from models.base import utcnow
 from models.case import CaseStatus
 from models.inbox import InboxCommand
+from services import oversight, queries
+from services.errors import NotFound
 
 router = APIRouter(include_in_schema=False)
 PAGE_SIZE = 50

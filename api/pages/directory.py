@@ -17,11 +17,11 @@ from api.pages.deps import PageNotFound, StaffDirectoryManager, StaffReader, par
 from api.pages.forms import Form, read_form
 from api.pages.owner_choice import partner_options
 from api.pages.render import page
-from api.services import directory
-from api.services.directory_import import COLUMNS, export_csv, import_csv
-from api.services.errors import InvalidInput, NotFound
 from models.partner import Owner, OwnerCreate, Partner, PartnerCreate
 from models.staff import Permission
+from services import directory
+from services.directory_import import COLUMNS, export_csv, import_csv
+from services.errors import InvalidInput, NotFound
 
 router = APIRouter(include_in_schema=False)
 PARTNER_LABELS = {"name": "Organisation name", "kind": "Kind of organisation"}

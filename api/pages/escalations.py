@@ -16,15 +16,15 @@ from api.pages.forms import Form, read_form
 from api.pages.render import page
 from api.presenters.case import banner
 from api.presenters.escalation import queue
-from api.services import oversight
-from api.services.commands import Commands
-from api.services.errors import Conflict, InvalidInput, NotFound
 from models.base import utcnow
 from models.commands import ResolveEscalationBody
 from models.escalation import RULE_LABELS, Escalation, EscalationStatus
 from models.formatting import date_and_time
 from models.inbox import CommandStatus, InboxCommand
 from models.staff import StaffUser
+from services import oversight
+from services.commands import Commands
+from services.errors import Conflict, InvalidInput, NotFound
 
 router = APIRouter(include_in_schema=False)
 LABELS = {"note": "Note"}

@@ -16,9 +16,8 @@ from pydantic import ValidationError
 from starlette.datastructures import FormData
 
 from api import csrf
-from api.errors import field_errors
-from api.presenters.errors import friendly, lower_first, sentence
-from api.services.errors import InvalidInput
+from services.error_text import friendly, lower_first, sentence
+from services.errors import InvalidInput, field_errors
 
 
 class CsrfFailed(Exception):

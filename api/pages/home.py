@@ -15,11 +15,11 @@ from api.pages.render import page
 from api.presenters.case import Link
 from api.presenters.rag import rag_tag
 from api.presenters.rag_board import rag_board_page
-from api.services import oversight, queries
-from api.services.oversight import RagFilters
 from models.formatting import long_date
 from models.rag import LABELS, Rag
 from models.staff import Permission
+from services import oversight, queries
+from services.oversight import RagFilters
 
 router = APIRouter(include_in_schema=False)
 HOME_ROWS = 15

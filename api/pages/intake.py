@@ -15,13 +15,13 @@ from api.pages.deps import StaffRecorder
 from api.pages.forms import Form, read_form
 from api.pages.owner_choice import owner_options, partner_options, resolve_owner
 from api.pages.render import page
-from api.services import intake
-from api.services.commands import Commands
-from api.services.errors import InvalidInput
 from models.base import utcnow
 from models.board import Board
 from models.case import OUTCOME_LABELS, CaseOutcome
 from models.staff import StaffUser
+from services import intake
+from services.commands import Commands
+from services.errors import InvalidInput
 
 router = APIRouter(include_in_schema=False)
 

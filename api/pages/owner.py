@@ -18,7 +18,6 @@ from fastapi.responses import HTMLResponse, Response
 
 from api.pages import signed
 from api.presenters.action import RATINGS, history, summary_rows
-from api.services.links import LinkProblem, OwnerAccess, owner_access
 from api.templating import render
 from models.action import ActionStatus
 from models.audit import ActorKind
@@ -31,6 +30,8 @@ from models.commands import (
     PostUpdateBody,
 )
 from models.inbox import InboxCommand
+from services.link_problems import LinkProblem
+from services.links import OwnerAccess, owner_access
 
 router = APIRouter(include_in_schema=False)
 

@@ -11,10 +11,10 @@ from sqlalchemy import func
 from sqlmodel import Session, col, select
 
 from api.pages.forms import Form
-from api.presenters.errors import friendly
-from api.services import directory
-from api.services.errors import FieldError, InvalidInput
 from models.partner import Owner, OwnerCreate, Partner
+from services import directory
+from services.error_text import friendly
+from services.errors import FieldError, InvalidInput
 
 NEW_FIELDS = {
     "name": "new_owner_name",

@@ -18,16 +18,12 @@ from fastapi.responses import HTMLResponse, Response
 
 from api.pages import signed
 from api.presenters.action import summary_rows
-from api.services.links import (
-    LinkProblem,
-    PresenterAccess,
-    feedback_access,
-    presenter_access,
-)
 from api.templating import render
 from models.audit import ActorKind
 from models.commands import PresenterConfirmBody, PresenterFeedbackBody
 from models.inbox import InboxCommand
+from services.link_problems import LinkProblem
+from services.links import PresenterAccess, feedback_access, presenter_access
 
 router = APIRouter(include_in_schema=False)
 

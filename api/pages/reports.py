@@ -14,14 +14,14 @@ from api.deps import SessionDep, SettingsDep
 from api.pages.deps import StaffReader, page_user
 from api.pages.render import page
 from api.presenters.rag import rag_tag
-from api.presenters.report import late_text
 from api.routes.reports import TemporalDep, download
-from api.services import report_render, reports
-from api.services.errors import Conflict, InvalidInput, NotFound
 from api.templating import render, templates
 from models.board import Board
 from models.report import ReportKind, ReportStatus
 from models.staff import Permission, StaffUser
+from services import report_render, reports
+from services.errors import Conflict, InvalidInput, NotFound
+from services.report_view import late_text
 
 router = APIRouter(include_in_schema=False)
 public_router = APIRouter(include_in_schema=False)

@@ -18,13 +18,12 @@ from fastapi.responses import HTMLResponse, RedirectResponse
 from pydantic import BaseModel, ValidationError
 
 from api import csrf
-from api.errors import field_errors
-from api.services.errors import Conflict, InvalidInput, NotFound
-from api.services.links import Contact, LinkProblem
 from api.templating import render
 from models.audit import Actor, ActorKind
 from models.inbox import CommandStatus, InboxCommand
 from notifications.links import Links
+from services.errors import Conflict, InvalidInput, NotFound, field_errors
+from services.link_problems import Contact, LinkProblem
 
 T = TypeVar("T")
 M = TypeVar("M", bound=BaseModel)

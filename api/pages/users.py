@@ -15,11 +15,11 @@ from api.deps import SessionDep
 from api.pages.deps import PageNotFound, StaffUserManager, parse_id
 from api.pages.forms import Form, read_form, text_field
 from api.pages.render import page
-from api.services import directory, staff
-from api.services.errors import InvalidInput, NotFound
 from models.base import utcnow
 from models.formatting import date_and_time
 from models.staff import ROLE_LABELS, Role, StaffUser, StaffUserCreate
+from services import directory, staff
+from services.errors import InvalidInput, NotFound
 
 router = APIRouter(include_in_schema=False)
 LABELS = {

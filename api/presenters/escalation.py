@@ -9,10 +9,10 @@ from typing import Any
 from api.presenters.case import Link
 from api.presenters.rag import rag_tag
 from api.presenters.time import age
-from api.services.oversight import QueueRow
 from models.escalation import RULE_LABELS
 from models.formatting import date_and_time, long_date
 from models.staff import Permission, StaffUser
+from services.oversight import QueueRow
 
 
 @dataclass

@@ -11,13 +11,13 @@ from sqlmodel import Session, col, select
 
 from api.pages.forms import Form
 from api.presenters.rag import rag_tag
-from api.services import directory, oversight
-from api.services.oversight import RagFilters
 from models.action import STATUS_LABELS
 from models.board import Board
 from models.formatting import long_date, month_year
 from models.partner import Owner
 from models.rag import LABELS, Rag
+from services import directory, oversight
+from services.oversight import RagFilters
 
 COLUMNS = [
     ("action", "Action", None),

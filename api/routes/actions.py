@@ -15,7 +15,6 @@ from pydantic import BaseModel
 
 from api.deps import CommandsDep, IdempotencyKey, Reader, SessionDep, require, staff_actor
 from api.receipts import RECEIPT_RESPONSES, receipt_response
-from api.services import queries
 from models.action import ActionDetail
 from models.commands import (
     AcknowledgeBody,
@@ -33,6 +32,7 @@ from models.commands import (
     WithdrawActionBody,
 )
 from models.staff import Permission, StaffUser
+from services import queries
 
 router = APIRouter(prefix="/actions", tags=["actions"])
 

@@ -11,9 +11,9 @@ from pydantic import BaseModel
 from sqlmodel import select
 
 from api.deps import CurrentStaff, SessionDep, SettingsDep, TokensDep, UserManager
-from api.services import directory, signin
 from models.base import utcnow
 from models.staff import StaffUser, StaffUserCreate, StaffUserPublic
+from services import directory, signin
 
 router = APIRouter(tags=["auth"])
 

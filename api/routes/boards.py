@@ -8,8 +8,6 @@ from fastapi import APIRouter, BackgroundTasks, Request, status
 from sqlmodel import select
 
 from api.deps import BoardManager, Reader, SessionDep
-from api.services import directory
-from api.services.report_schedules import resync_report_schedules
 from models.board import (
     Board,
     BoardCreate,
@@ -18,6 +16,8 @@ from models.board import (
     BoardPublic,
     BoardUpdate,
 )
+from services import directory
+from services.report_schedules import resync_report_schedules
 
 router = APIRouter(prefix="/boards", tags=["boards"])
 

@@ -20,7 +20,6 @@ from api.deps import (
     staff_actor,
 )
 from api.receipts import RECEIPT_RESPONSES, receipt_response
-from api.services import intake, queries
 from models.audit import AuditRecord
 from models.base import utcnow
 from models.case import CaseCreate, CaseDetail, CaseStatus, CaseSummary
@@ -31,6 +30,7 @@ from models.commands import (
     RaiseEscalationBody,
 )
 from models.outbox import OutboxRecord
+from services import intake, queries
 
 router = APIRouter(prefix="/cases", tags=["cases"])
 

@@ -8,7 +8,7 @@ from fastapi import APIRouter
 
 from api.deps import Reader, SessionDep
 from api.receipts import CommandReceipt, receipt
-from api.services import queries
+from services import queries
 
 router = APIRouter(prefix="/commands", tags=["commands"])
 

@@ -8,8 +8,8 @@ from collections.abc import Sequence
 from fastapi import APIRouter, status
 
 from api.deps import DirectoryManager, Reader, SessionDep
-from api.services import directory
 from models.partner import OwnerCreate, OwnerPublic, PartnerCreate, PartnerPublic
+from services import directory
 
 router = APIRouter(tags=["directory"])
 

@@ -10,9 +10,9 @@ from fastapi.responses import JSONResponse
 
 from api.deps import CommandsDep, IdempotencyKey, Intervener, Reader, SessionDep, staff_actor
 from api.receipts import RECEIPT_RESPONSES, receipt_response
-from api.services import queries
 from models.commands import ResolveEscalationBody
 from models.escalation import Escalation, EscalationRecord, EscalationStatus
+from services import queries
 
 router = APIRouter(prefix="/escalations", tags=["escalations"])
 

@@ -14,9 +14,6 @@ from fastapi.responses import Response
 from temporalio.client import Client
 
 from api.deps import BoardManager, Reader, SessionDep, SettingsDep, require
-from api.presenters.report import ReportView
-from api.services import report_render, reports
-from api.services.report_schedules import sync_board
 from api.templating import templates
 from models.report import (
     AnnualRequest,
@@ -34,6 +31,9 @@ from models.report import (
     ReportTrigger,
 )
 from models.staff import Permission, StaffUser
+from services import report_render, reports
+from services.report_schedules import sync_board
+from services.report_view import ReportView
 
 router = APIRouter(prefix="/reports", tags=["reports"])
 

@@ -21,7 +21,6 @@ from models.commands import MarkDoneBody
 from models.db import SessionFactory
 from models.presenter import Presenter
 from notifications import catcher
-from notifications.delivery import from_settings
 from notifications.links import Links
 from tests.a11y.axe import assert_accessible
 from tests.browser import chromium
@@ -29,6 +28,7 @@ from tests.factories import LEAD
 from tests.helpers import eventually
 from tests.live import LiveApp, app_settings, free_port, serve_app
 from tests.mailflow import commands_for, start_case
+from worker.mail import mail_delivery
 
 pytestmark = [pytest.mark.a11y, pytest.mark.slow]
 
@@ -74,7 +74,7 @@ async def world(
     stop = asyncio.Event()
     try:
         async with serve_app(engine=engine, client=ts_worker.client, settings=settings) as live:
-            delivery = from_settings(live.settings, sessions, ts_worker.client)
+            delivery = mail_delivery(live.settings, sessions, ts_worker.client)
             task = asyncio.create_task(delivery.run(stop))
             try:
                 async with chromium() as browser:

@@ -23,7 +23,7 @@ from tests.factories import add_board
 from tests.helpers import eventually
 from tests.report_fixtures import count, demo_records
 from tests.temporal import start_dev_server
-from workflows.worker import build_worker
+from worker.build import build_worker
 
 pytestmark = pytest.mark.slow
 CVT = str(Path(sys.executable).parent / "cvt")

@@ -15,13 +15,13 @@ import httpx2
 import pytest
 
 from models.policy import Policy
-from notifications.delivery import from_settings
 from tests.api.pages.conftest import form_fields
 from tests.factories import add_board, add_owner, staff_headers
 from tests.helpers import eventually
 from tests.live import LiveApp, app_settings, serve_app
 from tests.mailflow import html_part, links_in, text_part
 from tests.smtp import SmtpServer
+from worker.mail import mail_delivery
 
 pytestmark = [pytest.mark.e2e, pytest.mark.slow]
 
@@ -30,8 +30,8 @@ POLICY = Policy.in_seconds(scale=3)  # reminders after 9 s, escalations after 18
 
 @contextlib.asynccontextmanager
 async def running_delivery(live: LiveApp, sessions: Any, client: Any) -> AsyncIterator[None]:
-    """The worker's delivery loop, as ``workflows.worker`` runs it."""
-    delivery = from_settings(live.settings, sessions, client)
+    """The worker's delivery loop, as ``worker.main`` runs it."""
+    delivery = mail_delivery(live.settings, sessions, client)
     stop = asyncio.Event()
     task = asyncio.create_task(delivery.run(stop))
     try:

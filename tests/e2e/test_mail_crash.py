@@ -15,10 +15,10 @@ from typing import Any
 
 import pytest
 
-from api.services import intake
 from models.base import utcnow
 from models.outbox import OutboxStatus
 from models.policy import Policy
+from services import intake
 from tests.factories import LEAD, add_board, add_owner, session_body
 from tests.helpers import eventually
 from tests.live import TEST_SECRET
@@ -31,7 +31,7 @@ PROJECT = Path(__file__).resolve().parents[2]
 
 
 class Worker:
-    """``python -m workflows.worker`` (workflows, activities and mail delivery) as a process."""
+    """``python -m worker`` (workflows, activities and mail delivery) as a process."""
 
     def __init__(self, env: dict[str, str]) -> None:
         self.env = env
@@ -39,7 +39,7 @@ class Worker:
 
     def start(self) -> None:
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "workflows.worker"],
+            [sys.executable, "-m", "worker"],
             cwd=PROJECT,
             env=self.env,
             stdout=subprocess.DEVNULL,

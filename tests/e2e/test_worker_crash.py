@@ -16,9 +16,6 @@ from pathlib import Path
 import pytest
 from sqlmodel import select
 
-from api.services import intake
-from api.services.commands import Commands
-from api.services.inbox import Inbox
 from models.action import Action, ActionStatus
 from models.audit import AuditEvent
 from models.base import utcnow
@@ -28,6 +25,9 @@ from models.inbox import CommandStatus
 from models.outbox import OutboxMessage
 from models.policy import Policy, PolicyDuration
 from models.timer import RecordedStep
+from services import intake
+from services.commands import Commands
+from services.inbox import Inbox
 from tests.factories import LEAD, add_board, add_owner, session_body
 from tests.helpers import eventually
 from tests.live import TEST_SECRET
@@ -58,7 +58,7 @@ def start_worker(
         "CVT_MAIL_DELIVERY": "false",  # this test is about workflows; email has its own
     }
     return subprocess.Popen(
-        [sys.executable, "-m", "workflows.worker"],
+        [sys.executable, "-m", "worker"],
         cwd=PROJECT,
         env=env,
         stdout=subprocess.DEVNULL,

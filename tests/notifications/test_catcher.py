@@ -9,7 +9,7 @@ from pathlib import Path
 from models.db import SessionFactory
 from models.outbox import OutboxMessage, OutboxStatus
 from notifications import catcher
-from notifications.delivery import resend
+from notifications.outbox_rows import resend
 from tests.live import free_port
 from tests.mailflow import bare_case, queue_message
 from tests.notifications.test_delivery import delivery

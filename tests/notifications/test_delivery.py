@@ -16,8 +16,9 @@ from sqlalchemy import update
 from models.base import utcnow
 from models.db import SessionFactory
 from models.outbox import OutboxMessage, OutboxStatus
-from notifications.delivery import MailDelivery, Outcome, resend
+from notifications.delivery import MailDelivery
 from notifications.links import Links
+from notifications.outbox_rows import Outcome, resend
 from notifications.render import Renderer
 from tests.live import app_settings
 from tests.mailflow import bare_case, queue_message, reload, text_part

@@ -30,8 +30,8 @@ from tests.factories import CV_LEAD, add_board, add_owner
 from tests.temporal import start_test_server
 from tests.workflows.calendar_anchor import easter_week_monday, london
 from tests.workflows.conftest import Scenario
+from worker.build import build_worker
 from workflows import case_workflow_id
-from workflows.worker import build_worker
 
 HISTORIES = Path(__file__).parent / "histories"
 

@@ -13,8 +13,6 @@ import pytest
 from sqlmodel import select
 from temporalio.testing import WorkflowEnvironment
 
-from api.services.commands import Commands
-from api.services.inbox import Inbox
 from models.action import Action
 from models.audit import Actor
 from models.case import Case
@@ -23,6 +21,8 @@ from models.db import SessionFactory
 from models.inbox import InboxCommand
 from models.messages import CaseInput
 from models.partner import Owner
+from services.commands import Commands
+from services.inbox import Inbox
 from tests.factories import CV_LEAD, LEAD, add_board, add_owner, case_input, session_body
 from tests.helpers import advance_to, eventually
 from tests.workflows.calendar_anchor import easter_week_monday

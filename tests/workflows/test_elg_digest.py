@@ -10,7 +10,6 @@ import pytest
 from sqlmodel import select
 from temporalio.testing import WorkflowEnvironment
 
-from api.services import directory, reports
 from models.board import BoardMeetingBase, MeetingKind
 from models.db import SessionFactory, session_factory
 from models.escalation import Escalation, EscalationRule
@@ -18,10 +17,11 @@ from models.outbox import OutboxMessage
 from models.policy import LONDON, Policy
 from models.report import ReportKind, ReportRunInput, ReportTrigger
 from models.report_timing import digest_moment
+from services import directory, reports
 from tests.factories import add_board
 from tests.helpers import eventually
 from tests.report_fixtures import commands_for, small_year
-from workflows.worker import build_worker
+from worker.build import build_worker
 
 pytestmark = pytest.mark.slow
 

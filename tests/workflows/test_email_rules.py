@@ -9,7 +9,6 @@ from sqlmodel import select
 from temporalio.worker import Worker
 
 from activities.report_figures import presenter_answers
-from api.services.commands import Commands
 from models.action import ActionUpdate, UpdateKind
 from models.audit import Actor, ActorKind, AuditEvent
 from models.base import utcnow
@@ -27,6 +26,7 @@ from models.inbox import CommandStatus
 from models.presenter import Presenter
 from models.rag import Rag
 from notifications.types import MessageType
+from services.commands import Commands
 from tests.mailflow import commands_for, outbox, start_case
 
 

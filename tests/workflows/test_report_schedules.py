@@ -15,17 +15,17 @@ from datetime import UTC, date, datetime, timedelta
 from sqlmodel import select
 from temporalio.testing import WorkflowEnvironment
 
-from api.services import directory
-from api.services.report_schedules import sync_board
 from models.board import BoardMeetingBase, MeetingKind
 from models.db import SessionFactory
 from models.policy import LONDON, Policy, PolicyDuration
 from models.report import Report, ReportKind
 from models.report_timing import annual_moment, digest_moment, quarterly_moment
+from services import directory
+from services.report_schedules import sync_board
 from tests.factories import add_board
 from tests.helpers import eventually
+from worker.build import build_worker
 from workflows.schedules import catch_up, schedule_id
-from workflows.worker import build_worker
 
 YEAR = 2025
 #: Board meetings on the second Thursday; four of them receive the quarterly report.

@@ -10,7 +10,6 @@ from sqlmodel import select
 from temporalio.testing import WorkflowEnvironment
 from temporalio.worker import Worker
 
-from api.services import directory
 from models.audit import AuditEvent
 from models.board import BoardMeetingBase, MeetingKind
 from models.db import SessionFactory, session_factory
@@ -25,6 +24,7 @@ from models.report import (
     UpdateRequest,
 )
 from models.report_timing import quarterly_moment
+from services import directory
 from tests.factories import add_board, add_owner, case_input, session_body
 from tests.helpers import advance, eventually
 from workflows import action_workflow_id, case_workflow_id

@@ -14,8 +14,6 @@ from pypdf import PdfReader
 from sqlmodel import select
 from temporalio.testing import WorkflowEnvironment
 
-from api.presenters.report import build_view, figure_lines
-from api.services import directory, report_render, reports
 from models.board import BoardMeetingBase, MeetingKind
 from models.db import SessionFactory, session_factory
 from models.formatting import month_year
@@ -31,10 +29,12 @@ from models.report import (
     ReportTrigger,
     RowSection,
 )
+from services import directory, report_render, reports
+from services.report_view import build_view, figure_lines
 from tests.factories import add_board
 from tests.report_fixtures import commands_for, demo_records, import_demo, small_year
+from worker.build import build_worker
 from workflows import case_workflow_id
-from workflows.worker import build_worker
 
 pytestmark = pytest.mark.slow
 

@@ -21,7 +21,6 @@ from sqlmodel import func, select
 from temporalio.testing import WorkflowEnvironment
 from temporalio.worker import Worker
 
-from api.services.commands import Commands
 from models.action import Action
 from models.db import SessionFactory
 from models.inbox import InboxCommand
@@ -29,6 +28,7 @@ from models.presenter import Presenter
 from models.settings import Settings
 from models.staff import Role
 from notifications.links import Links
+from services.commands import Commands
 from tests.factories import staff_headers
 from tests.live import LiveApp, app_settings, serve_app
 from tests.mailflow import commands_for, start_case

@@ -7,10 +7,10 @@ from datetime import timedelta
 
 import httpx2
 
-from api.services.signin import MAX_FAILURES
 from models.base import utcnow
 from models.db import SessionFactory
 from models.staff import StaffUser
+from services.signin import MAX_FAILURES
 from tests.api.pages.conftest import Anonymous
 from tests.live import LiveApp
 from tests.staff import PASSWORD, add_staff, csrf_token, text_of

@@ -8,8 +8,8 @@ import pytest
 from pydantic import ValidationError
 
 from api.pages.forms import Form
-from api.services.errors import FieldError, InvalidInput
 from models.partner import OwnerCreate
+from services.errors import FieldError, InvalidInput
 
 
 def dated(day: str, month: str, year: str) -> Form:

@@ -20,7 +20,7 @@ from tests.api.pages.conftest import form_fields
 from tests.helpers import eventually
 from tests.live import app_settings, serve_app
 from tests.mailflow import commands_for, start_case
-from workflows.worker import build_worker
+from worker.build import build_worker
 
 pytestmark = [pytest.mark.e2e]
 

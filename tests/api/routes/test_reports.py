@@ -11,17 +11,17 @@ import pytest
 from sqlmodel import select
 from temporalio.testing import WorkflowEnvironment
 
-from api.services import directory
 from models.board import BoardMeetingBase, MeetingKind
 from models.policy import Policy
 from models.presenter import Presenter
+from services import directory
 from tests.a11y.axe import assert_accessible
 from tests.browser import chromium
 from tests.factories import add_board, staff_headers
 from tests.live import app_settings, serve_app
 from tests.report_fixtures import commands_for, small_year
 from tests.staff import PASSWORD, add_staff
-from workflows.worker import build_worker
+from worker.build import build_worker
 
 pytestmark = [pytest.mark.slow, pytest.mark.a11y]
 

@@ -9,17 +9,17 @@ import pytest
 from temporalio.client import Client
 from temporalio.contrib.pydantic import pydantic_data_converter
 
-from api.services import intake
-from api.services.commands import Commands
-from api.services.inbox import Inbox
 from models.base import utcnow
 from models.case import Case
 from models.inbox import CommandStatus
+from services import intake
+from services.commands import Commands
+from services.inbox import Inbox
 from tests.factories import LEAD, add_board, get, session_body
 from tests.helpers import eventually
 from tests.live import free_port
 from tests.temporal import start_dev_server
-from workflows.worker import build_worker
+from worker.build import build_worker
 
 pytestmark = pytest.mark.e2e
 

@@ -16,8 +16,6 @@ from temporalio.client import Client, WorkflowFailureError
 from temporalio.common import WorkflowIDConflictPolicy, WorkflowIDReusePolicy
 
 from activities.report_rows import public_presenter
-from api.presenters.report import ReportView, build_view
-from api.services.errors import Conflict, FieldError, InvalidInput, NotFound
 from models.base import utcnow
 from models.board import Board
 from models.presenter import Presenter
@@ -33,6 +31,8 @@ from models.report import (
     ReportStatus,
     ReportSummary,
 )
+from services.errors import Conflict, FieldError, InvalidInput, NotFound
+from services.report_view import ReportView, build_view
 
 #: What the public may see: YSWD once approved, the annual section once published, never a
 #: digest (it names owners who are not responding: for the ELG only).

@@ -3,8 +3,7 @@
 The signature says who the link was made for and when; the database says whether it still
 applies: an owner link lapses when the action is passed to someone else (its assignment number
 moves on) or closes; a presenter's link lapses once the session is over. Every way a link can
-fail has its own ``LinkProblem``: a status code, a plain-English explanation, what to do next,
-and who to contact when we know.
+fail is a ``LinkProblem`` (``link_problems.py``).
 """
 
 from __future__ import annotations
@@ -21,33 +20,17 @@ from models.board import Board
 from models.case import Case, CaseStatus
 from models.formatting import long_date
 from models.presenter import Presenter
-from notifications.links import (
-    LinkClaims,
-    LinkError,
-    LinkExpired,
-    LinkInvalid,
-    LinkMismatch,
-    LinkPurpose,
-    Links,
+from notifications.links import LinkClaims, LinkPurpose, Links
+from services.link_problems import (
+    Contact,
+    LinkProblem,
+    case_and_board,
+    claims_action_case,
+    contact_for,
+    not_found,
+    read_claims,
+    with_contact,
 )
-
-
-@dataclass(frozen=True)
-class Contact:
-    name: str
-    email: str
-    board_name: str
-
-
-@dataclass
-class LinkProblem(Exception):
-    """A link that cannot be used here: shown as a page, changes nothing."""
-
-    status_code: int
-    title: str
-    paragraphs: list[str]
-    contact: Contact | None = None
-    back: tuple[str, str] | None = None  # (href, text) of a page the person can still use
 
 
 @dataclass
@@ -60,7 +43,7 @@ class OwnerAccess:
 
     @property
     def contact(self) -> Contact:
-        return _contact(self.board)
+        return contact_for(self.board)
 
 
 @dataclass
@@ -75,93 +58,7 @@ class PresenterAccess:
 
     @property
     def contact(self) -> Contact:
-        return _contact(self.board)
-
-
-def _contact(board: Board) -> Contact:
-    return Contact(board.engagement_lead_name, board.engagement_lead_email, board.name)
-
-
-_REPLY = (
-    "If you still have the email that gave you this link, reply to it: your reply goes to the "
-    "engagement lead, who can help."
-)
-
-
-def _read(links: Links, purpose: LinkPurpose, target: uuid.UUID, token: str) -> LinkClaims:
-    try:
-        return links.read(purpose, target, token)
-    except LinkInvalid as error:
-        raise LinkProblem(
-            403,
-            "This link does not work",
-            [
-                "The link may have been cut short or changed when it was copied. Try opening it "
-                "again from the email, or copy the whole link into your browser.",
-                "Nothing has been changed.",
-                _REPLY,
-            ],
-        ) from error
-    except LinkMismatch as error:
-        raise LinkProblem(
-            404,
-            "This link does not match the page",
-            [
-                "The link has been changed since we sent it, so we cannot tell what it is for. "
-                "Open it again from the email.",
-                "Nothing has been changed.",
-                _REPLY,
-            ],
-        ) from error
-    except LinkExpired as error:
-        raise _expired(error, links) from error
-    except LinkError as error:  # pragma: no cover - every kind is handled above
-        raise LinkProblem(403, "This link does not work", [_REPLY]) from error
-
-
-def _expired(error: LinkExpired, links: Links) -> LinkProblem:
-    days = round(links.max_age.total_seconds() / 86400)
-    claims = error.claims
-    assert claims is not None
-    return LinkProblem(
-        410,
-        "This link has expired",
-        [
-            f"Links in our emails work for {days} days. This one was sent on "
-            f"{long_date(claims.issued_at)}.",
-            "Each reminder we send has a new link: use the link in our most recent email. If "
-            "you do not have one, ask the engagement lead to send you a new link.",
-            "Nothing has been changed.",
-        ],
-    )
-
-
-def _with_contact(problem: LinkProblem, session: Session, case_id: uuid.UUID | None) -> None:
-    if problem.contact is None and case_id is not None:
-        row = session.exec(
-            select(Board).join(Case, col(Case.board_id) == Board.id).where(Case.id == case_id)
-        ).first()
-        if row is not None:
-            problem.contact = _contact(row)
-
-
-def _case_and_board(session: Session, case_id: uuid.UUID) -> tuple[Case, Board] | None:
-    row = session.exec(
-        select(Case, Board).join(Board, col(Board.id) == Case.board_id).where(Case.id == case_id)
-    ).first()
-    return None if row is None else (row[0], row[1])
-
-
-def _not_found(what: str) -> LinkProblem:
-    return LinkProblem(
-        404,
-        f"We cannot find this {what}",
-        [
-            f"The {what} this link is for is not in our records. It may have been removed.",
-            "Nothing has been changed.",
-            _REPLY,
-        ],
-    )
+        return contact_for(self.board)
 
 
 def owner_access(
@@ -177,16 +74,16 @@ def owner_access(
     ``allow_revoked``: for the receipt of what this person just did (e.g. closing the action).
     """
     try:
-        claims = _read(links, LinkPurpose.owner, action_id, token)
+        claims = read_claims(links, LinkPurpose.owner, action_id, token)
     except LinkProblem as problem:
         error = problem.__cause__
-        claims_case = _claims_action_case(session, error)
-        _with_contact(problem, session, claims_case)
+        claims_case = claims_action_case(session, error)
+        with_contact(problem, session, claims_case)
         raise
     action = session.get(Action, action_id)
-    found = _case_and_board(session, action.case_id) if action else None
+    found = case_and_board(session, action.case_id) if action else None
     if action is None or found is None:
-        raise _not_found("action")
+        raise not_found("action")
     case, board = found
     access = OwnerAccess(claims=claims, action=action, case=case, board=board)
     if not allow_revoked:
@@ -197,14 +94,6 @@ def owner_access(
         .order_by(col(ActionUpdate.at))
     ).all()
     return access
-
-
-def _claims_action_case(session: Session, error: BaseException | None) -> uuid.UUID | None:
-    claims = getattr(error, "claims", None)
-    if claims is None:
-        return None
-    action = session.get(Action, claims.target)
-    return action.case_id if action else None
 
 
 def _check_owner_still_applies(access: OwnerAccess) -> None:
@@ -249,23 +138,23 @@ def _presenter_claims(
     session: Session, links: Links, purpose: LinkPurpose, target: uuid.UUID, token: str
 ) -> LinkClaims:
     try:
-        return _read(links, purpose, target, token)
+        return read_claims(links, purpose, target, token)
     except LinkProblem as problem:
         claims = getattr(problem.__cause__, "claims", None)
         if claims is not None:
             case_id = (
                 claims.target
                 if purpose is LinkPurpose.presenter
-                else _claims_action_case(session, problem.__cause__)
+                else claims_action_case(session, problem.__cause__)
             )
-            _with_contact(problem, session, case_id)
+            with_contact(problem, session, case_id)
         raise
 
 
 def _presenter_row(session: Session, claims: LinkClaims, case_id: uuid.UUID) -> Presenter:
     presenter = session.get(Presenter, claims.person)
     if presenter is None or presenter.case_id != case_id:
-        raise _not_found("presenter")
+        raise not_found("presenter")
     return presenter
 
 
@@ -299,9 +188,9 @@ def presenter_access(
 ) -> PresenterAccess:
     """A presenter's page to confirm the agreed actions of their session."""
     claims = _presenter_claims(session, links, LinkPurpose.presenter, case_id, token)
-    found = _case_and_board(session, case_id)
+    found = case_and_board(session, case_id)
     if found is None:
-        raise _not_found("session")
+        raise not_found("session")
     case, board = found
     presenter = _presenter_row(session, claims, case_id)
     access = PresenterAccess(claims=claims, presenter=presenter, case=case, board=board)
@@ -329,9 +218,9 @@ def feedback_access(
     """A presenter's page to say whether a closed action met their concern."""
     claims = _presenter_claims(session, links, LinkPurpose.feedback, action_id, token)
     action = session.get(Action, action_id)
-    found = _case_and_board(session, action.case_id) if action else None
+    found = case_and_board(session, action.case_id) if action else None
     if action is None or found is None:
-        raise _not_found("action")
+        raise not_found("action")
     case, board = found
     presenter = _presenter_row(session, claims, case.id)
     access = PresenterAccess(

@@ -15,13 +15,13 @@ from typing import Any
 
 from sqlmodel import Session, col, select
 
-from api.services.importer import CSV_COLUMNS, EXPORT_FORMAT
 from models.action import Action, ActionUpdate
 from models.base import utcnow
 from models.board import Board
 from models.case import Case
 from models.formatting import month_year
 from models.presenter import Presenter
+from services.import_files import CSV_COLUMNS, EXPORT_FORMAT
 
 PRESENTER_FIELDS = (
     "name", "organisation", "role", "email", "preferred_contact", "access_needs", "language",

@@ -8,11 +8,11 @@ from collections.abc import Sequence
 from sqlalchemy import func
 from sqlmodel import Session, col, select
 
-from api.security import hash_password
-from api.services.errors import FieldError, InvalidInput, NotFound
 from models.board import Board, BoardCreate, BoardMeeting, BoardMeetingBase, BoardUpdate
 from models.partner import Owner, OwnerCreate, Partner, PartnerCreate
 from models.staff import StaffUser, StaffUserCreate
+from services.errors import FieldError, InvalidInput, NotFound
+from services.passwords import hash_password
 
 
 def list_partners(*, session: Session, include_inactive: bool = False) -> Sequence[Partner]:

@@ -13,8 +13,8 @@ import io
 from dataclasses import dataclass
 from pathlib import Path
 
-from api.presenters.report import RAG_COLOURS, ReportView
 from models.rag import Rag
+from services.report_view import RAG_COLOURS, ReportView
 
 FONT_DIR = Path(__import__("matplotlib").get_data_path()) / "fonts" / "ttf"
 

@@ -16,8 +16,8 @@ from pydantic import ValidationError
 from sqlalchemy import func
 from sqlmodel import Session, col, select
 
-from api.presenters.errors import friendly
 from models.partner import Owner, OwnerCreate, Partner, PartnerCreate
+from services.error_text import friendly
 
 COLUMNS = ["partner", "partner_kind", "owner_name", "owner_email", "job_title"]
 MAX_ROWS = 5000

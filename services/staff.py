@@ -8,9 +8,9 @@ from collections.abc import Sequence
 
 from sqlmodel import Session, col, select
 
-from api.security import hash_password
-from api.services.errors import FieldError, InvalidInput, NotFound
 from models.staff import Role, StaffUser
+from services.errors import FieldError, InvalidInput, NotFound
+from services.passwords import hash_password
 
 
 def list_users(*, session: Session) -> Sequence[StaffUser]:

@@ -5,17 +5,18 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from api.services.commands import Commands
-from api.services.importer import import_sessions, read_board_papers
-from api.services.inbox import Inbox
 from models.action import Action, ActionStatus
 from models.audit import Actor, ActorKind
 from models.case import Case, CaseOutcome
 from models.inbox import InboxCommand
+from services.commands import Commands
+from services.import_records import read_board_papers
+from services.importer import import_sessions
+from services.inbox import Inbox
 from tests.factories import add_board
 from tests.helpers import eventually
 
-DEMO = Path(__file__).resolve().parents[3] / "demo" / "sessions-2022-12-to-2024-03.json"
+DEMO = Path(__file__).resolve().parents[2] / "demo" / "sessions-2022-12-to-2024-03.json"
 IMPORTER = Actor(kind=ActorKind.importer, name="Import of the demo file")
 
 

@@ -8,7 +8,6 @@ from collections.abc import Sequence
 from sqlalchemy import func, or_
 from sqlmodel import Session, col, select
 
-from api.services.errors import NotFound
 from models.action import Action, ActionDetail, ActionUpdate, RagChange
 from models.audit import AuditEvent
 from models.board import Board
@@ -18,6 +17,7 @@ from models.inbox import InboxCommand
 from models.outbox import OutboxMessage
 from models.presenter import Presenter
 from models.timer import PendingTimer
+from services.errors import NotFound
 
 
 def _case(session: Session, case_id: uuid.UUID) -> tuple[Case, Board]:

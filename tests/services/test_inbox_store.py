@@ -7,13 +7,13 @@ import uuid
 import pytest
 from sqlmodel import func, select
 
-from api.services.errors import NotFound
-from api.services.inbox import Channel, Inbox
-from api.services.queries import get_case
 from models.base import utcnow
 from models.db import session_factory
 from models.inbox import CommandStatus, InboxCommand
 from models.messages import CaseReported
+from services.errors import NotFound
+from services.inbox import Channel, Inbox
+from services.queries import get_case
 
 
 def store(inbox: Inbox, key: str | None, case_id: uuid.UUID) -> InboxCommand:

@@ -11,7 +11,6 @@ from datetime import date, datetime
 
 from sqlmodel import Session, select
 
-from api.services.errors import FieldError, InvalidInput
 from models.action import ActionCreate, ActionRecord, new_action_record
 from models.audit import Actor
 from models.board import Board
@@ -21,6 +20,7 @@ from models.messages import CaseInput, CaseState, LeadContacts
 from models.partner import Owner, OwnerRef, Partner
 from models.policy import LONDON
 from models.presenter import PresenterCreate, PresenterRecord
+from services.errors import FieldError, InvalidInput
 
 
 def get_board(session: Session, slug: str, *, field: str = "board") -> Board:

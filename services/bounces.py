@@ -3,20 +3,21 @@
 The action's workflow raises "owner unreachable" when the current owner's address bounces; the
 case's workflow raises "presenter unreachable" for a presenter, and records the rest. The command
 goes through the inbox (stored first, then signalled), so a bounce is never lost, and its
-idempotency key (the outbox row) means a repeated report is one command.
+idempotency key (the outbox row) means a repeated report is one command. The worker hands a
+``BounceReporter`` to mail delivery as its ``report_bounce`` (``worker/mail.py``).
 """
 
 from __future__ import annotations
 
 from sqlmodel import select
 
-from api.services.commands import Commands
-from api.services.errors import Conflict, NotFound
 from models.audit import Actor, ActorKind
 from models.commands import ReportUndeliverableBody
 from models.db import SessionFactory
 from models.outbox import OutboxMessage
 from notifications.types import MessageType
+from services.commands import Commands
+from services.errors import Conflict, NotFound
 
 DELIVERY = Actor(kind=ActorKind.system, name="Email delivery")
 

@@ -7,16 +7,16 @@ from __future__ import annotations
 from sqlmodel import select
 from temporalio.worker import Worker
 
-from api.services.commands import Commands
 from models.db import SessionFactory
 from models.escalation import Escalation, EscalationRule
 from models.outbox import OutboxStatus
 from models.rag import Rag
-from notifications.bounces import BounceReporter
 from notifications.delivery import MailDelivery
 from notifications.links import Links
 from notifications.render import Renderer
 from notifications.types import MessageType
+from services.bounces import BounceReporter
+from services.commands import Commands
 from tests.helpers import eventually
 from tests.live import app_settings
 from tests.mailflow import commands_for, outbox, start_case

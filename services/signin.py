@@ -12,9 +12,9 @@ from datetime import datetime, timedelta
 from sqlalchemy import func
 from sqlmodel import Session, select
 
-from api.security import verify_password
 from models.formatting import clock_time
 from models.staff import StaffUser
+from services.passwords import verify_password
 
 MAX_FAILURES = 5
 LOCK_MINUTES = 15

@@ -1,0 +1,123 @@
+"""Reading an import file: JSON (the board papers, or this product's export) or CSV.
+
+Every record keeps the line of the file it starts on, so that each bad one can be reported
+where it is.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+from typing import Any
+
+from services.import_records import ImportedSession, read_board_papers
+
+#: The name this product's JSON export gives its format (``export.py`` writes it).
+EXPORT_FORMAT = "community-voice-export"
+
+
+def read_file(name: str, text: str, *, board: str) -> list[ImportedSession]:
+    """Sessions from a ``.json`` or ``.csv`` file (the board papers' shape or our export)."""
+    if name.lower().endswith(".csv"):
+        return read_csv(text, board=board)
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as error:
+        bad = ImportedSession(number=1, source_ref="(file)", line=error.lineno)
+        bad.errors.append(f"not valid JSON: {error.msg} (column {error.colno})")
+        return [bad]
+    records = data.get("sessions") if isinstance(data, dict) else data
+    if not isinstance(records, list):
+        bad = ImportedSession(number=1, source_ref="(file)", line=1)
+        bad.errors.append("expected a list of sessions, or this product's export")
+        return [bad]
+    return read_board_papers(records, board=board, lines=json_record_lines(text))
+
+
+def json_record_lines(text: str) -> list[int]:
+    """The line each record of the sessions array starts on."""
+    decoder = json.JSONDecoder()
+    start = text.find("[")
+    found = re.search(r'"sessions"\s*:\s*\[', text)
+    if text.lstrip().startswith("{") and found:
+        start = found.end() - 1
+    lines: list[int] = []
+    if start < 0:
+        return lines
+    index = start + 1
+    while index < len(text):
+        while index < len(text) and text[index] in " \t\r\n,":
+            index += 1
+        if index >= len(text) or text[index] == "]":
+            break
+        lines.append(text.count("\n", 0, index) + 1)
+        try:
+            _, index = decoder.raw_decode(text, index)
+        except json.JSONDecodeError:
+            break
+    return lines
+
+
+#: One line a session and action (a session with no action has one line, action cells empty).
+CSV_COLUMNS = [
+    "session_ref", "board", "meeting_date", "board_month", "status", "theme", "said",
+    "presenters", "outcome_and_reflection", "action_seq", "action_text", "action_owner",
+    "action_owner_email", "action_partner", "action_due_date", "action_status", "action_rag",
+    "action_rag_cause", "action_closed_at", "action_closed_on_time", "action_latest_update",
+]  # fmt: skip
+REQUIRED_CSV = {"session_ref", "status"}
+
+
+def read_csv(text: str, *, board: str) -> list[ImportedSession]:
+    reader = csv.DictReader(io.StringIO(text))
+    missing = REQUIRED_CSV - set(reader.fieldnames or [])
+    if missing or not ({"meeting_date", "board_month"} & set(reader.fieldnames or [])):
+        bad = ImportedSession(number=1, source_ref="(header)", line=1)
+        bad.errors.append(
+            "the first line must name the columns; needed: session_ref, status and "
+            "meeting_date or board_month (see 'cvt export --format csv')"
+        )
+        return [bad]
+    grouped: dict[str, dict[str, Any]] = {}
+    problems: dict[str, list[str]] = {}
+    last_line = 1
+    for row in reader:
+        first_line, last_line = last_line + 1, reader.line_num
+        ref = (row.get("session_ref") or "").strip()
+        if not ref:
+            grouped[f"(line {first_line})"] = {"_line": first_line}
+            problems[f"(line {first_line})"] = ["session_ref: missing"]
+            continue
+        record = grouped.setdefault(ref, {"_line": first_line, "id": ref, "actions": []})
+        for key in ("board", "meeting_date", "board_month", "status", "theme", "said"):
+            if row.get(key) and key not in record:
+                record[key] = row[key]
+        if row.get("outcome_and_reflection") and "outcome" not in record:
+            record["outcome"] = row["outcome_and_reflection"]
+        if row.get("presenters") and "presenters" not in record:
+            try:
+                record["presenters"] = json.loads(row["presenters"])
+            except json.JSONDecodeError:
+                problems.setdefault(ref, []).append(
+                    f"line {first_line}: presenters: not a JSON list of presenters"
+                )
+        if row.get("action_text"):
+            record["actions"].append(
+                {
+                    "text": row["action_text"],
+                    "owner": row.get("action_owner") or None,
+                    "owner_email": row.get("action_owner_email") or None,
+                    "due_date": row.get("action_due_date") or None,
+                }
+            )
+    records = []
+    lines = []
+    for record in grouped.values():
+        lines.append(record.pop("_line"))
+        records.append(record)
+    items = read_board_papers(records, board=board, lines=lines)
+    for item in items:
+        item.errors = problems.get(item.source_ref, []) + item.errors
+    return items

@@ -1,0 +1,188 @@
+"""Past sessions as records: each one checked and made into a case, with what it lacks.
+
+Takes a record as it is (the board papers' shape, or the richer shape of this product's
+export) and says what it lacks (no named owner, no due date, a month with no day) rather than
+inventing it. A session's id comes from its source reference (or, for the product's own export,
+is the case's own id), so importing it again finds the same case.
+"""
+
+from __future__ import annotations
+
+import re
+import uuid
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from pydantic import ValidationError
+
+from models.case import CaseCreate, CaseOutcome
+from services.errors import field_errors
+
+NAMESPACE = uuid.UUID("6f1b2c77-61a4-4b0c-9d0e-7c1d1e0f5a3b")
+#: Source references of sessions recorded in this product, as its export writes them.
+CASE_REF = re.compile(r"^case:([0-9a-f-]{36})$")
+
+
+@dataclass
+class ImportedSession:
+    """One record: what it will become, and what it lacks."""
+
+    number: int
+    source_ref: str
+    line: int = 0
+    board: str = ""
+    body: CaseCreate | None = None
+    gaps: list[str] = field(default_factory=list)
+    action_gaps: list[list[str]] = field(default_factory=list)
+    owner_emails: list[str | None] = field(default_factory=list)
+    outcome_reflection: str | None = None
+    errors: list[str] = field(default_factory=list)
+    status: str = "checked"
+
+    @property
+    def lacks(self) -> list[str]:
+        out = list(self.gaps)
+        for index, gaps in enumerate(self.action_gaps, start=1):
+            out += [f"action {index}: {gap}" for gap in gaps]
+        return out
+
+    @property
+    def where(self) -> str:
+        return f"line {self.line}" if self.line else f"record {self.number}"
+
+
+@dataclass
+class ImportReport:
+    sessions: list[ImportedSession]
+    dry_run: bool
+
+    @property
+    def ok(self) -> bool:
+        return not any(s.errors for s in self.sessions)
+
+    @property
+    def bad(self) -> list[ImportedSession]:
+        return [s for s in self.sessions if s.errors]
+
+
+def case_id_for(board: str, source_ref: str) -> uuid.UUID:
+    match = CASE_REF.match(source_ref)
+    if match:
+        return uuid.UUID(match.group(1))
+    return uuid.uuid5(NAMESPACE, f"{board}:{source_ref}")
+
+
+def read_board_papers(
+    records: list[Any], *, board: str, lines: list[int] | None = None
+) -> list[ImportedSession]:
+    """Sessions in the board papers' shape (``board_month``, ``status``, ``actions`` …) or the
+    richer shape of this product's export (``meeting_date``, due dates, owners' emails)."""
+    out = []
+    for number, record in enumerate(records, start=1):
+        line = lines[number - 1] if lines and number <= len(lines) else 0
+        if not isinstance(record, dict):
+            item = ImportedSession(number=number, source_ref=f"record-{number}", line=line)
+            item.errors.append("a session must be an object with fields such as board_month")
+            out.append(item)
+            continue
+        item = ImportedSession(
+            number=number,
+            source_ref=str(record.get("id") or f"record-{number}"),
+            line=line,
+            board=str(record.get("board") or board),
+        )
+        try:
+            item.body, item.gaps, item.action_gaps, item.owner_emails = _session(record, item.board)
+        except ValidationError as error:
+            item.errors.append(_describe(error))
+        except (ValueError, KeyError, TypeError, AttributeError) as error:
+            item.errors.append(_describe(error))
+        item.outcome_reflection = record.get("outcome") or None
+        out.append(item)
+    return out
+
+
+def _meeting_date(record: dict[str, Any], gaps: list[str]) -> date:
+    if record.get("meeting_date"):
+        try:
+            return date.fromisoformat(str(record["meeting_date"]))
+        except ValueError as error:
+            raise ValueError(
+                f"meeting_date: '{record['meeting_date']}' is not a date (YYYY-MM-DD)"
+            ) from error
+    if "board_month" not in record:
+        raise KeyError("board_month")
+    month = str(record["board_month"])
+    if not re.fullmatch(r"\d{4}-\d{2}", month) or not 1 <= int(month[5:]) <= 12:
+        raise ValueError(f"board_month: '{month}' is not a month: write it as YYYY-MM")
+    gaps.append("meeting day not recorded: month only, dated the 1st")
+    return date(int(month[:4]), int(month[5:]), 1)
+
+
+def _session(
+    record: dict[str, Any], board: str
+) -> tuple[CaseCreate, list[str], list[list[str]], list[str | None]]:
+    gaps: list[str] = []
+    meeting_date = _meeting_date(record, gaps)
+    status = record.get("status") or "held"
+    if status not in CaseOutcome.__members__:
+        known = ", ".join(CaseOutcome)
+        raise ValueError(f"status: '{status}' is not a session outcome; use one of {known}")
+    if not record.get("theme"):
+        gaps.append("no theme recorded")
+    presenters = []
+    for p in record.get("presenters") or []:
+        keep = (
+            "name",
+            "organisation",
+            "role",
+            "email",
+            "preferred_contact",
+            "access_needs",
+            "language",
+            "consent_to_publish_name",
+        )
+        presenters.append({k: p[k] for k in keep if p.get(k) is not None})
+        if not (p.get("email") or p.get("preferred_contact")):
+            who = p.get("name") or p.get("organisation") or "a presenter"
+            gaps.append(f"no contact details for {who}")
+    actions, action_gaps, emails = [], [], []
+    for a in record.get("actions") or []:
+        owner = a.get("owner")
+        lacks = []
+        if not a.get("owner_email"):
+            lacks.append(
+                f"no named owner (recorded as '{owner}')" if owner else "no owner recorded"
+            )
+        if not a.get("due_date"):
+            lacks.append("no due date")
+        actions.append(
+            {"text": a["text"], "owner_as_written": owner, "due_date": a.get("due_date")}
+        )
+        action_gaps.append(lacks)
+        emails.append(a.get("owner_email"))
+    if record.get("note"):
+        gaps.append(f"source note: {record['note']}")
+    body = CaseCreate.model_validate(
+        {
+            "board": board,
+            "meeting_date": meeting_date,
+            "outcome": CaseOutcome(status),
+            "theme": record.get("theme"),
+            "said": record.get("said"),
+            "presenters": presenters,
+            "actions": actions,
+        }
+    )
+    return body, gaps, action_gaps, emails
+
+
+def _describe(error: Exception) -> str:
+    if isinstance(error, ValidationError):
+        return "; ".join(
+            f"{e['field']}: {e['message']}" for e in field_errors(list(error.errors()))
+        )
+    if isinstance(error, KeyError):
+        return f"{error.args[0]}: missing"
+    return str(error)
