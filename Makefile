@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 
-.PHONY: help install run dev worker api test test-fast lint fmt typecheck browser bench clean
+.PHONY: help install run dev worker api test test-fast lint imports fmt typecheck browser bench clean
 
 help: ## Show the commands
 	@grep -E '^[a-z-]+:.*##' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -33,16 +33,19 @@ api: install ## Run the web app only
 browser: ## Install Debian's Chromium for the browser tests (needs root)
 	@command -v chromium >/dev/null 2>&1 || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
 
-test: install browser ## Set up and run the whole test suite
+test: install browser imports ## Set up and run the whole test suite
 	$(BIN)/pytest
 
-test-fast: install ## Tests without the end-to-end and browser suites
+test-fast: install imports ## Tests without the end-to-end and browser suites
 	$(BIN)/pytest -m "not e2e and not a11y"
 
-lint: install ## Ruff and mypy
+lint: install imports ## Ruff, ruff format, mypy (strict) and the floors (import-linter)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy .
+
+imports: install ## Check that every import runs down the floors (ARCHITECTURE.md)
+	$(BIN)/lint-imports --no-logo --no-cache
 
 fmt: install ## Format the code
 	$(BIN)/ruff format .
