@@ -25,6 +25,7 @@ PASSTHROUGH = (
     "notifications",
     "workflows.action_rules",
     "workflows.case_rules",
+    "workflows.refused",
     "workflows.base",
     "workflows.step",
     "email_validator",

@@ -17,7 +17,6 @@ with workflow.unsafe.imports_passed_through():
     from models.commands import ActionCommand, ActionCommandSignal
     from models.messages import ActionClosed, ActionInput, ActionResult, ActionState
     from models.report import UpdateRequest
-    from workflows.action_requests import request_update
     from workflows.base import apply_once, new_step, record, should_continue_as_new, sleep_until
     from workflows.step import Step
 
@@ -43,10 +42,10 @@ class ActionWorkflow:
             while self.inbox:
                 apply_once(s, self.inbox.pop(0), now, step, rules.apply)
             while self.update_requests:
-                request_update(s, self.update_requests.pop(0), step)
+                rules.request_update(s, self.update_requests.pop(0), step)
             self._fire_due(now, step)
             rules.refresh_rag(s, now, step)
-            pending = rules.timers(s)
+            pending = rules.pending_timers(s)
             signature = [(t.key, t.due_at) for t in pending]
             if signature != recorded_timers:
                 step.record.timers = pending
@@ -95,7 +94,7 @@ class ActionWorkflow:
         s = self.state
         assert s is not None
         while True:
-            due = [t for t in rules.timers(s) if t.due_at <= now]  # type: ignore[operator]
+            due = [t for t in rules.pending_timers(s) if t.due_at <= now]  # type: ignore[operator]
             if not due:
                 return
             with step.happening_at(due[0].due_at):

@@ -16,7 +16,7 @@ with workflow.unsafe.imports_passed_through():
     from models.inbox import CommandStatus
     from models.messages import StepRecord
     from models.timer import PendingTimerRecord
-    from workflows.action_rules import Refused
+    from workflows.refused import Refused
     from workflows.step import Step
 
 

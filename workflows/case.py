@@ -48,10 +48,10 @@ class CaseWorkflow:
                 apply_once(s, self.inbox.pop(0), now, step, rules.apply)
             while self.closed_actions:
                 rules.action_closed(s, self.closed_actions.pop(0), step)
-            while due := [t for t in rules.timers(s) if t.due_at <= now]:
+            while due := [t for t in rules.pending_timers(s) if t.due_at <= now]:
                 with step.happening_at(due[0].due_at):
                     rules.fire(s, due[0], step)
-            pending = rules.timers(s)
+            pending = rules.pending_timers(s)
             signature = [(t.key, t.due_at) for t in pending]
             if signature != recorded_timers:
                 step.record.timers = pending

@@ -13,7 +13,7 @@ from models.formatting import long_date
 from models.messages import ActionState
 from models.report import UpdateRequest
 from notifications.types import MessageType, OwnerUpdateRequest
-from workflows.action_rules import _tell_owner, action_facts, case_facts
+from workflows.action_rules.messages import action_facts, case_facts, tell_owner
 from workflows.step import Step
 
 
@@ -32,7 +32,7 @@ def request_update(s: ActionState, request: UpdateRequest, step: Step) -> None:
             f"Quarterly report{meeting}: no owner to ask for an update",
         )
         return
-    _tell_owner(
+    tell_owner(
         s,
         step,
         MessageType.owner_update_request,
