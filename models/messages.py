@@ -11,12 +11,14 @@ from pydantic import BaseModel, ConfigDict, Field
 from models.action import ActionRecord, ActionStatus, ActionUpdateRecord, RagChangeRecord
 from models.audit import Actor, AuditRecord
 from models.case import CaseRecord
+from models.commands import ActionCommand, CaseCommand
 from models.escalation import EscalationRecord, EscalationResolution, EscalationRule
 from models.inbox import CommandOutcome
 from models.outbox import OutboxRecord
 from models.policy import Policy
 from models.presenter import PresenterRecord
 from models.rag import RagOverride
+from models.report import UpdateRequest
 from models.timer import PendingTimerRecord
 
 
@@ -70,6 +72,9 @@ class ActionInput(BaseModel):
     parent_workflow_id: str
     continued: bool = False
     history_limit: int = 10_000
+    #: Continuing as new: what arrived while the last step was recorded, still to apply.
+    inbox: list[ActionCommand] = Field(default_factory=list)
+    update_requests: list[UpdateRequest] = Field(default_factory=list)
 
 
 class ActionClosed(BaseModel):
@@ -125,6 +130,9 @@ class CaseInput(BaseModel):
     state: CaseState
     continued: bool = False
     history_limit: int = 10_000
+    #: Continuing as new: what arrived while the last step was recorded, still to apply.
+    inbox: list[CaseCommand] = Field(default_factory=list)
+    closed_actions: list[ActionClosed] = Field(default_factory=list)
 
 
 class CaseReported(BaseModel):

@@ -31,6 +31,8 @@ class ActionWorkflow:
     @workflow.run
     async def run(self, input: ActionInput) -> ActionResult:
         self.state = s = input.state
+        self.inbox[:0] = input.inbox
+        self.update_requests[:0] = input.update_requests
         first = not input.continued
         recorded_timers: list[tuple[str, datetime]] | None = None
         while True:
@@ -65,6 +67,8 @@ class ActionWorkflow:
                         parent_workflow_id=input.parent_workflow_id,
                         continued=True,
                         history_limit=input.history_limit,
+                        inbox=self.inbox,
+                        update_requests=self.update_requests,
                     )
                 )
             await sleep_until(pending, lambda: bool(self.inbox or self.update_requests))

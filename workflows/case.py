@@ -35,6 +35,8 @@ class CaseWorkflow:
     @workflow.run
     async def run(self, input: CaseInput) -> CaseResult:
         self.state = s = input.state
+        self.inbox[:0] = input.inbox
+        self.closed_actions[:0] = input.closed_actions
         self.history_limit = input.history_limit
         first = not input.continued
         recorded_timers: list[tuple[str, datetime]] | None = None
@@ -66,7 +68,13 @@ class CaseWorkflow:
             if should_continue_as_new(input.history_limit):
                 await workflow.wait_condition(workflow.all_handlers_finished)
                 workflow.continue_as_new(
-                    CaseInput(state=s, continued=True, history_limit=input.history_limit)
+                    CaseInput(
+                        state=s,
+                        continued=True,
+                        history_limit=input.history_limit,
+                        inbox=self.inbox,
+                        closed_actions=self.closed_actions,
+                    )
                 )
             await sleep_until(pending, self._woken)
         return CaseResult(case_id=s.record.id, closed_at=s.record.closed_at)

@@ -30,10 +30,9 @@ from models.policy import Policy, end_of_day
 from models.rag import Rag
 from models.timer import PendingTimer
 from tests.factories import CV_LEAD
-from tests.helpers import eventually, workflow_started
+from tests.helpers import eventually
 from tests.workflows.calendar_anchor import london
 from tests.workflows.conftest import Scenario
-from workflows.action import ActionWorkflow
 
 MINUTE = timedelta(minutes=1)
 
@@ -324,29 +323,3 @@ async def test_a_command_for_an_earlier_owner_is_refused_with_the_reason(scenari
     assert s.action(action_id).owner_name == s.other_owner.name
     reassigned = messages(s, "owner_action_reassigned")[0]
     assert reassigned.recipient_email == s.owner.email
-
-
-async def test_a_long_lived_action_continues_as_new_and_keeps_its_state(scenario: Scenario):
-    s = scenario
-    await s.go_to(london(s.monday, 14))
-    case = await s.start(
-        actions=[{"text": "Survey every flat", "owner_id": s.owner.id}], history_limit=40
-    )
-    action_id = case.state.unstarted_actions[0].id
-    handle = s.env.client.get_workflow_handle(f"action-{action_id}")
-    await workflow_started(s.env.client, handle.id)  # the child starts a moment after its case
-    first_run = (await handle.describe()).run_id
-    for n in range(12):
-        receipt = await s.act(action_id, "post_update", PostUpdateBody(text=f"Week {n + 1}"))
-        assert receipt.status is CommandStatus.applied
-    assert (await handle.describe()).run_id != first_run
-    assert len(s.rows(ActionUpdate, action_id=action_id)) == 12
-    state = await s.env.client.get_workflow_handle_for(
-        ActionWorkflow.run, f"action-{action_id}"
-    ).query(ActionWorkflow.get_state)
-    assert len(state.seen_commands) == 12
-    assert state.record.status is ActionStatus.in_progress
-    await s.act(action_id, "mark_done", MarkDoneBody(text="Done"))
-    from models.case import Case, CaseStatus
-
-    await eventually(lambda: s.rows(Case, id=case.state.record.id)[0].status is CaseStatus.closed)
