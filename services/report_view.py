@@ -176,7 +176,7 @@ def build_view(
         view.figures = figure_lines(report.content["figures"])
         view.chart_data = report.content["figures"]
     if report.kind is ReportKind.elg_digest:
-        from activities.report_figures import DIGEST_HEADINGS
+        from activities.report_digest import DIGEST_HEADINGS
 
         sections = report.content.get("sections", {})
         view.digest = [
