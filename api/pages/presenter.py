@@ -3,25 +3,27 @@
 ``/presenter/{case_id}/{token}``: after the meeting, check the actions the board agreed and
 confirm them, or say what is missing. ``/feedback/{action_id}/{token}``: once an action has
 closed, say whether what was done met their concern (met / partly / not met) with a comment;
-"not met" is escalated to the Community Voice Lead by the case's workflow.
+"not met" is escalated to the Community Voice Lead by the case's workflow. The questions and
+the flow that asks them are in ``presenter_questions``.
 """
 
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable
-from dataclasses import dataclass
 from typing import Any
 
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 
 from api.pages import signed
+from api.pages.presenter_questions import (
+    CONFIRM_QUESTION,
+    FEEDBACK_QUESTION,
+    answer,
+    question_page,
+    receipt,
+)
 from api.presenters.action import summary_rows
-from api.templating import render
-from models.audit import ActorKind
-from models.commands import PresenterConfirmBody, PresenterFeedbackBody
-from models.inbox import InboxCommand
 from services.link_problems import LinkProblem
 from services.links import PresenterAccess, feedback_access, presenter_access
 
@@ -29,137 +31,6 @@ router = APIRouter(include_in_schema=False)
 
 CONFIRM = "/presenter/{case_id}/{token}"
 FEEDBACK = "/feedback/{action_id}/{token}"
-
-
-@dataclass(frozen=True)
-class Question:
-    """One of the presenter's two questions: radios and a comment, answered once."""
-
-    template: str
-    title: str
-    answers: list[tuple[str, str]]
-    #: What to say when a field is wrong, by field.
-    messages: dict[str, str]
-    #: The case command the answer becomes.
-    kind: str
-    body_type: type[PresenterConfirmBody] | type[PresenterFeedbackBody]
-
-
-CONFIRM_QUESTION = Question(
-    template="presenter/confirm.jinja",
-    title="Check the actions the board agreed",
-    answers=[
-        ("confirmed", "Yes, these are the actions that were agreed"),
-        ("missing", "Something is missing or not right"),
-    ],
-    messages={
-        "answer": "Choose whether these are the actions that were agreed",
-        "comment": "Tell us what is missing or not right",
-    },
-    kind="presenter_confirm",
-    body_type=PresenterConfirmBody,
-)
-FEEDBACK_QUESTION = Question(
-    template="presenter/feedback.jinja",
-    title="Did this meet your concern?",
-    answers=[
-        ("met", "Yes, it met my concern"),
-        ("partly", "It partly met my concern"),
-        ("not_met", "No, it did not meet my concern"),
-    ],
-    messages={
-        "answer": "Choose whether it met your concern",
-        "comment": "Keep your comment under 5,000 characters",
-    },
-    kind="presenter_feedback",
-    body_type=PresenterFeedbackBody,
-)
-
-#: Renders a question's page: (request, access, base, *, values=None, errors=None).
-QuestionPage = Callable[..., HTMLResponse]
-
-
-def _actor(access: PresenterAccess, request: Request) -> Any:
-    return signed.link_actor(
-        ActorKind.presenter_link, access.presenter.display_name, access.presenter.id, request
-    )
-
-
-# --- shared by both pages ---------------------------------------------------------------------
-
-
-def _question_page(
-    request: Request,
-    access: PresenterAccess,
-    question: Question,
-    context: dict[str, Any],
-    base: str,
-    values: dict[str, str] | None,
-    errors: list[dict[str, str]] | None,
-) -> HTMLResponse:
-    context = {**context, "contact": access.contact, "submission": signed.new_submission()}
-    if access.answered is not None:
-        return render(
-            request,
-            "presenter/answered.jinja",
-            {**context, "page_title": "You have answered already", "answered": access.answered},
-            status_code=409 if request.method == "POST" else 200,
-        )
-    return render(
-        request,
-        question.template,
-        {
-            **context,
-            "page_title": question.title,
-            "form_action": base,
-            "answers": question.answers,
-            "values": values or {},
-            "errors": errors or [],
-            "error_for": signed.field_messages(errors or []),
-        },
-        status_code=422 if errors else 200,
-    )
-
-
-async def _answer(
-    request: Request,
-    access: PresenterAccess,
-    question: Question,
-    page: QuestionPage,
-    base: str,
-    *,
-    key: str,
-    extra: dict[str, Any],
-) -> Response:
-    """Check the submitted answer, then hand it to the case's workflow through the inbox."""
-    try:
-        form = await signed.form_data(request)
-        signed.check_csrf(request, form, access.contact)
-    except LinkProblem as problem:
-        return signed.problem_page(request, problem)
-    if access.answered is not None:
-        return page(request, access, base)
-    body, errors = signed.parse(
-        question.body_type,
-        {"answer": form.get("answer") or None, "comment": form.get("comment")},
-        question.messages,
-    )
-    if body is None:
-        return page(request, access, base, values=form, errors=errors)
-    commands = request.app.state.commands
-
-    async def send() -> InboxCommand:
-        row: InboxCommand = await commands.to_case(
-            access.case.id,
-            question.kind,
-            body,
-            _actor(access, request),
-            idempotency_key=signed.idempotency_key(key, form),
-            extra={"presenter_id": access.presenter.id, **extra},
-        )
-        return row
-
-    return await signed.submit(request, send, receipt_base=base, contact=access.contact, back=base)
 
 
 # --- confirm the agreed actions ---------------------------------------------------------------
@@ -188,7 +59,7 @@ def _confirm_page(
         "presenter": access.presenter,
         "actions": [summary_rows(a, for_owner=False) for a in access.actions],
     }
-    return _question_page(request, access, CONFIRM_QUESTION, context, base, values, errors)
+    return question_page(request, access, CONFIRM_QUESTION, context, base, values, errors)
 
 
 @router.get(CONFIRM, response_class=HTMLResponse)
@@ -206,7 +77,7 @@ async def confirm(request: Request, case_id: uuid.UUID, token: str) -> Response:
         access = await _confirm_access(request, case_id, token)
     except LinkProblem as problem:
         return signed.problem_page(request, problem)
-    return await _answer(
+    return await answer(
         request,
         access,
         CONFIRM_QUESTION,
@@ -225,7 +96,7 @@ async def confirm_receipt(
         access = await _confirm_access(request, case_id, token, allow_closed=True)
     except LinkProblem as problem:
         return signed.problem_page(request, problem)
-    return await _receipt(request, access, command_id, case_id=case_id)
+    return await receipt(request, access, command_id, case_id=case_id)
 
 
 # --- after an action closes: did it meet the concern? ------------------------------------------
@@ -256,7 +127,7 @@ def _feedback_page(
     preselected = request.query_params.get("answer")
     if values is None and preselected in {a for a, _ in FEEDBACK_QUESTION.answers}:
         values = {"answer": preselected}
-    return _question_page(request, access, FEEDBACK_QUESTION, context, base, values, errors)
+    return question_page(request, access, FEEDBACK_QUESTION, context, base, values, errors)
 
 
 @router.get(FEEDBACK, response_class=HTMLResponse)
@@ -274,7 +145,7 @@ async def feedback(request: Request, action_id: uuid.UUID, token: str) -> Respon
         access = await _feedback_access(request, action_id, token)
     except LinkProblem as problem:
         return signed.problem_page(request, problem)
-    return await _answer(
+    return await answer(
         request,
         access,
         FEEDBACK_QUESTION,
@@ -293,27 +164,4 @@ async def feedback_receipt(
         access = await _feedback_access(request, action_id, token)
     except LinkProblem as problem:
         return signed.problem_page(request, problem)
-    return await _receipt(request, access, command_id, case_id=access.case.id)
-
-
-async def _receipt(
-    request: Request, access: PresenterAccess, command_id: uuid.UUID, *, case_id: uuid.UUID
-) -> Response:
-    row = await signed.in_session(request, lambda session: session.get(InboxCommand, command_id))
-    actor = (row.payload.get("body", {}).get("command", {}).get("actor", {}) if row else {}) or {}
-    if row is None or row.case_id != case_id or actor.get("id") != str(access.presenter.id):
-        return signed.problem_page(
-            request,
-            LinkProblem(
-                404,
-                "We cannot find this receipt",
-                ["Nothing has been changed."],
-                contact=access.contact,
-            ),
-        )
-    context = signed.receipt_context(row)
-    return render(
-        request,
-        "presenter/receipt.jinja",
-        {**context, "page_title": context["title"], "contact": access.contact},
-    )
+    return await receipt(request, access, command_id, case_id=access.case.id)
