@@ -2,33 +2,26 @@
 
 ``/owner/{action_id}/{token}`` shows the action, what residents said and its history, with one
 button to acknowledge (or say it is still on track) and a page each to post an update, mark it
-done, say it cannot be delivered, or say it is not theirs. Every form goes to the workflow
-through the inbox and redirects to a receipt; the owner is emailed a receipt too.
+done, say it cannot be delivered, or say it is not theirs (each form described in
+``owner_forms``). Every form goes to the workflow through the inbox and redirects to a
+receipt; the owner is emailed a receipt too.
 """
 
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable
-from dataclasses import dataclass
 from typing import Any
 
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 
 from api.pages import signed
+from api.pages.owner_forms import FORMS, OwnerForm
 from api.presenters.action import RATINGS, history, summary_rows
 from api.templating import render
 from models.action import ActionStatus
 from models.audit import ActorKind
-from models.commands import (
-    AcknowledgeBody,
-    Body,
-    CannotDeliverBody,
-    DeclineBody,
-    MarkDoneBody,
-    PostUpdateBody,
-)
+from models.commands import AcknowledgeBody, Body, PostUpdateBody
 from models.inbox import InboxCommand
 from services.link_problems import LinkProblem
 from services.links import OwnerAccess, owner_access
@@ -137,68 +130,6 @@ async def still_on_track(request: Request, action_id: uuid.UUID, token: str) -> 
 
 
 # --- the pages with a form --------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class OwnerForm:
-    path: str
-    kind: str
-    title: str
-    template: str
-    build: Callable[[dict[str, str]], dict[str, Any]]
-    body: type[Body]
-    messages: dict[str, str]
-    required: tuple[str, ...] = ()
-
-
-FORMS = [
-    OwnerForm(
-        path="update",
-        kind="post_update",
-        title="Give a progress update",
-        template="owner/update.jinja",
-        build=lambda f: {"text": f.get("text", ""), "rag": f.get("rag") or None},
-        body=PostUpdateBody,
-        messages={
-            "text": "Say what has happened since the last update",
-            "rag": "Choose how it is going: green, amber or red",
-        },
-        required=("text", "rag"),
-    ),
-    OwnerForm(
-        path="done",
-        kind="mark_done",
-        title="Tell us it is done",
-        template="owner/done.jinja",
-        build=lambda f: {"text": f.get("text", "")},
-        body=MarkDoneBody,
-        messages={"text": "Say what was done: the presenters are told this"},
-    ),
-    OwnerForm(
-        path="cannot-deliver",
-        kind="cannot_deliver",
-        title="Tell us it cannot be delivered",
-        template="owner/cannot_deliver.jinja",
-        build=lambda f: {"reason": f.get("reason", "")},
-        body=CannotDeliverBody,
-        messages={"reason": "Say why it cannot be delivered"},
-    ),
-    OwnerForm(
-        path="not-mine",
-        kind="decline",
-        title="Tell us this action is not yours",
-        template="owner/not_mine.jinja",
-        build=lambda f: {
-            "reason": f.get("reason", ""),
-            "suggested_owner": (f.get("suggested_owner") or "").strip() or None,
-        },
-        body=DeclineBody,
-        messages={
-            "reason": "Say why it is not yours",
-            "suggested_owner": "Keep the suggested owner under 500 characters",
-        },
-    ),
-]
 
 
 def _form_page(
