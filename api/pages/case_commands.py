@@ -7,161 +7,28 @@ and redirects to the case page, which says what became of it. A refusal comes ba
 from __future__ import annotations
 
 import asyncio
-import uuid
-from collections.abc import Awaitable, Callable
-from dataclasses import dataclass, field
-from typing import Any
 
 from fastapi import APIRouter, Request
-from fastapi.responses import HTMLResponse, RedirectResponse, Response
-from pydantic import BaseModel, ValidationError
-from sqlmodel import Session
+from fastapi.responses import HTMLResponse, Response
 
 from api.deps import SessionDep, staff_actor
-from api.pages.command_forms import BY_SLUG, CommandSpec, action_allows, body_fields
-from api.pages.deps import Forbidden, PageNotFound, StaffDriver, StaffReader, parse_id
-from api.pages.forms import Form, read_form
+from api.pages.command_forms import action_allows
+from api.pages.command_page import CommandPage, command_body, load, new_form, read_fields, spec_for
+from api.pages.deps import StaffDriver, StaffReader
+from api.pages.forms import read_form
 from api.pages.owner_choice import LABELS as OWNER_LABELS
-from api.pages.owner_choice import owner_options, partner_options, read_owner, resolve_owner
-from api.pages.render import page
-from models.action import Action
-from models.case import Case
+from api.pages.owner_choice import read_owner, resolve_owner
 from models.commands import AddActionBody, refusal
-from models.inbox import CommandStatus, InboxCommand
-from models.rag import LABELS as RAG_LABELS
-from models.rag import Rag
-from models.staff import StaffUser
+from models.inbox import InboxCommand
 from services.commands import Commands
-from services.errors import Conflict, InvalidInput, NotFound
 
 router = APIRouter(include_in_schema=False)
-RAG_CHOICES = [(r.value, RAG_LABELS[r]) for r in (Rag.green, Rag.amber, Rag.red)]
 ADD_ACTION_LABELS = {
     "text": "What was agreed",
     "owner_as_written": "Owner as the minutes give it",
     "due_date": "Due date",
     **OWNER_LABELS,
 }
-
-
-@dataclass
-class CommandPage:
-    """One command form: where it is, what it is about, and what was typed."""
-
-    request: Request
-    session: Session
-    case: Case
-    form: Form
-    title: str
-    template: str = "cases/command.jinja"
-    action: Action | None = None
-    spec: CommandSpec | None = None
-    extra: dict[str, Any] = field(default_factory=dict)
-
-    def render(self, status: int = 200) -> HTMLResponse:
-        back = f"/cases/{self.case.id}" + (f"#action-{self.action.seq}" if self.action else "")
-        return page(
-            self.request,
-            self.template,
-            {
-                "page_title": self.title,
-                "form": self.form,
-                "form_action": self.request.url.path,
-                "case": self.case,
-                "action": self.action,
-                "spec": self.spec,
-                "back_link": {"href": back, "text": "Back to the case"},
-                "rag_choices": RAG_CHOICES,
-                "owners": owner_options(self.session, none_text="Choose an owner"),
-                "unnamed_owners": owner_options(self.session),
-                "partners": partner_options(self.session),
-                "action_partners": partner_options(
-                    self.session, none_text="The owner's organisation"
-                ),
-                **self.extra,
-            },
-            status_code=status,
-        )
-
-    async def submit(
-        self, first_field: str, send: Callable[[str], Awaitable[InboxCommand]]
-    ) -> Response:
-        """Send the command; back to the case page, or this form with what went wrong."""
-        try:
-            row = await send(f"page:{self.form.get('idempotency_key')}")
-        except (ValidationError, InvalidInput) as invalid:
-            self.form.add_validation_errors(invalid)
-            return self.render(422)
-        except (Conflict, NotFound) as refused:
-            return self.refused(first_field, str(refused))
-        if row.status is CommandStatus.rejected:
-            return self.refused(first_field, row.outcome_message or "This could not be done.")
-        anchor = f"#action-{self.action.seq}" if self.action else ""
-        return RedirectResponse(f"/cases/{self.case.id}?command={row.id}{anchor}", status_code=303)
-
-    def refused(self, first_field: str, message: str) -> HTMLResponse:
-        self.form.add_error(first_field, message)
-        self.form.values["idempotency_key"] = str(uuid.uuid4())  # a corrected form is new
-        return self.render(409)
-
-
-def _load(session: Session, case_id: str, action_id: str | None) -> tuple[Case, Action | None]:
-    case = session.get(Case, parse_id(case_id))
-    if case is None:
-        raise PageNotFound("There is no such case.")
-    if action_id is None:
-        return case, None
-    action = session.get(Action, parse_id(action_id))
-    if action is None or action.case_id != case.id:
-        raise PageNotFound("There is no such action on this case.")
-    return case, action
-
-
-def _spec(scope: str, slug: str, user: StaffUser) -> CommandSpec:
-    spec = BY_SLUG[scope].get(slug)
-    if spec is None:
-        raise PageNotFound("There is no such page.")
-    if not user.can(spec.permission):
-        raise Forbidden(user, spec.permission)
-    return spec
-
-
-def _form(labels: dict[str, str], dates: list[str], data: Any = None) -> Form:
-    form = (
-        Form.from_data(data, labels=labels, dates=dates)
-        if data
-        else Form(labels=labels, dates=dates)
-    )
-    form.values.setdefault("idempotency_key", str(uuid.uuid4()))
-    return form
-
-
-def _read_fields(form: Form, spec: CommandSpec, session: Session) -> dict[str, Any] | None:
-    """The command's fields from the form (adding errors to it); None if any is wrong."""
-    due = None
-    for f in spec.fields:
-        if f.kind == "date":
-            due = form.parse_date(f.name, required=f.required)
-        elif f.kind == "rag":
-            value = form.get(f.name)
-            if value and value not in dict(RAG_CHOICES):
-                form.add_error(f.name, "Choose Green, Amber or Red")
-            elif f.required and not value:
-                form.add_error(f.name, "Choose the RAG rating")
-        elif f.kind == "owner":
-            choice = read_owner(form, required=f.required)
-            if choice is not None and not form.has_errors():
-                try:
-                    form.values["owner_id"] = str(resolve_owner(session, choice, field="owner_id"))
-                except InvalidInput as invalid:
-                    form.add_validation_errors(invalid)
-    if form.has_errors():
-        return None
-    return body_fields(spec, form.values, due)
-
-
-def _body(spec: CommandSpec, fields: dict[str, Any]) -> BaseModel:
-    return spec.body.model_validate(fields)
 
 
 # --- action commands --------------------------------------------------------------------------
@@ -176,11 +43,17 @@ def action_command_form(
     session: SessionDep,
     user: StaffReader,
 ) -> HTMLResponse:
-    spec = _spec("action", slug, user)
-    case, action = _load(session, case_id, action_id)
+    spec = spec_for("action", slug, user)
+    case, action = load(session, case_id, action_id)
     assert action is not None
     cp = CommandPage(
-        request, session, case, _form(spec.labels, spec.dates), spec.title, action=action, spec=spec
+        request,
+        session,
+        case,
+        new_form(spec.labels, spec.dates),
+        spec.title,
+        action=action,
+        spec=spec,
     )
     if not action_allows(spec, action):
         why = refusal(spec.kind, action.status, action.is_closed) or "It does not apply now."
@@ -200,12 +73,12 @@ async def action_command(
     session: SessionDep,
     user: StaffReader,
 ) -> Response:
-    spec = _spec("action", slug, user)
-    case, action = _load(session, case_id, action_id)
+    spec = spec_for("action", slug, user)
+    case, action = load(session, case_id, action_id)
     assert action is not None
-    form = _form(spec.labels, spec.dates, await read_form(request))
+    form = new_form(spec.labels, spec.dates, await read_form(request))
     cp = CommandPage(request, session, case, form, spec.title, action=action, spec=spec)
-    fields = _read_fields(form, spec, session)
+    fields = read_fields(form, spec, session)
     if fields is None:
         return cp.render(422)
     commands: Commands = request.app.state.commands
@@ -213,7 +86,7 @@ async def action_command(
     return await cp.submit(
         spec.fields[0].name,
         lambda key: commands.to_action(
-            action.id, spec.kind, _body(spec, fields), actor, idempotency_key=key
+            action.id, spec.kind, command_body(spec, fields), actor, idempotency_key=key
         ),
     )
 
@@ -225,8 +98,8 @@ async def action_command(
 def add_action_form(
     case_id: str, request: Request, session: SessionDep, _: StaffDriver
 ) -> HTMLResponse:
-    case, _action = _load(session, case_id, None)
-    form = _form(ADD_ACTION_LABELS, ["due_date"])
+    case, _action = load(session, case_id, None)
+    form = new_form(ADD_ACTION_LABELS, ["due_date"])
     return CommandPage(
         request, session, case, form, "Add an action", "cases/add-action.jinja"
     ).render()
@@ -236,8 +109,8 @@ def add_action_form(
 async def add_action(
     case_id: str, request: Request, session: SessionDep, user: StaffDriver
 ) -> Response:
-    case, _action = _load(session, case_id, None)
-    form = _form(ADD_ACTION_LABELS, ["due_date"], await read_form(request))
+    case, _action = load(session, case_id, None)
+    form = new_form(ADD_ACTION_LABELS, ["due_date"], await read_form(request))
     cp = CommandPage(request, session, case, form, "Add an action", "cases/add-action.jinja")
     due = form.parse_date("due_date")
     if due and due < case.meeting_date:
@@ -275,9 +148,9 @@ async def add_action(
 def case_command_form(
     case_id: str, slug: str, request: Request, session: SessionDep, user: StaffReader
 ) -> HTMLResponse:
-    spec = _spec("case", slug, user)
-    case, _action = _load(session, case_id, None)
-    form = _form(spec.labels, spec.dates)
+    spec = spec_for("case", slug, user)
+    case, _action = load(session, case_id, None)
+    form = new_form(spec.labels, spec.dates)
     return CommandPage(request, session, case, form, spec.title, spec=spec).render()
 
 
@@ -285,11 +158,11 @@ def case_command_form(
 async def case_command(
     case_id: str, slug: str, request: Request, session: SessionDep, user: StaffReader
 ) -> Response:
-    spec = _spec("case", slug, user)
-    case, _action = _load(session, case_id, None)
-    form = _form(spec.labels, spec.dates, await read_form(request))
+    spec = spec_for("case", slug, user)
+    case, _action = load(session, case_id, None)
+    form = new_form(spec.labels, spec.dates, await read_form(request))
     cp = CommandPage(request, session, case, form, spec.title, spec=spec)
-    fields = _read_fields(form, spec, session)
+    fields = read_fields(form, spec, session)
     if fields is None:
         return cp.render(422)
     commands: Commands = request.app.state.commands
@@ -297,6 +170,6 @@ async def case_command(
     return await cp.submit(
         spec.fields[0].name,
         lambda key: commands.to_case(
-            case.id, spec.kind, _body(spec, fields), actor, idempotency_key=key
+            case.id, spec.kind, command_body(spec, fields), actor, idempotency_key=key
         ),
     )
