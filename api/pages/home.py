@@ -12,7 +12,7 @@ from api.deps import SessionDep
 from api.pages.deps import StaffReader
 from api.pages.escalations import queue_context
 from api.pages.render import page
-from api.presenters.case import Link
+from api.presenters.links import Link
 from api.presenters.rag import rag_tag
 from api.presenters.rag_board import rag_board_page
 from models.formatting import long_date

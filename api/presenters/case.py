@@ -1,5 +1,6 @@
 """The case page as people read it: the session, presenters, actions with RAG, what happens
-next, and the timeline. Pages pass these views, never ORM rows, to templates."""
+next, and the timeline (``case_timeline``), and its escalations (``escalation``). Pages pass
+these views, never ORM rows, to templates."""
 
 from __future__ import annotations
 
@@ -9,8 +10,6 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from markupsafe import Markup
-
 from api.pages.command_forms import (
     ACTION_COMMANDS,
     CASE_COMMANDS,
@@ -19,13 +18,15 @@ from api.pages.command_forms import (
     available,
     case_allows,
 )
+from api.presenters.case_timeline import event_view, timer_view
+from api.presenters.escalation import escalation_view
+from api.presenters.links import Link, mailto
 from api.presenters.rag import rag_tag
-from api.presenters.time import ago, until
+from api.presenters.time import ago
 from models.action import STATUS_LABELS, ActionRecord
-from models.audit import ActorKind, AuditEvent
+from models.audit import AuditEvent
 from models.case import OUTCOME_LABELS, CaseDetail, CaseStatus
-from models.escalation import RULE_LABELS, EscalationRecord, EscalationStatus
-from models.formatting import clock_time, date_and_time, long_date, short_day
+from models.formatting import date_and_time, long_date
 from models.inbox import CommandStatus, InboxCommand
 from models.outbox import OutboxMessage
 from models.presenter import PresenterRecord
@@ -33,36 +34,11 @@ from models.rag import RagSource
 from models.staff import Permission, StaffUser
 from models.timer import PendingTimer
 
-TIMER_LABELS = {
-    "presenter_contact_reminder": "Reminder to contact the presenters",
-    "presenter_contact_escalation": "Escalation if the presenters are not contacted",
-    "owner_naming_reminder": "Reminder to name an owner",
-    "owner_naming_escalation": "Escalation if no owner is named",
-    "acknowledgement_reminder": "Owner reminder",
-    "acknowledgement_escalation": "Escalation if the owner has not acknowledged",
-    "update_reminder": "Owner reminder for a progress update",
-    "update_escalation": "Escalation if there is no progress update",
-    "due_soon": "RAG turns amber as the due date nears",
-    "overdue": "Due: overdue after this",
-}
-ACTOR_KINDS = {
-    ActorKind.owner_link: "owner, by their link",
-    ActorKind.presenter_link: "presenter, by their link",
-    ActorKind.cli: "command line",
-    ActorKind.importer: "import",
-}
 RAG_SOURCES = {
     RagSource.derived: "from the facts",
     RagSource.owner: "the owner's rating",
     RagSource.override: "set by the Community Voice Lead",
 }
-
-
-def mailto(email: str | None, none: str = "None recorded") -> dict[str, Any]:
-    """A summary-list value: the address as a mail link, or words saying there is none."""
-    if not email:
-        return {"text": none}
-    return {"html": Markup('<a href="mailto:{0}">{0}</a>').format(email)}
 
 
 def _row(key: str, value: dict[str, Any] | str) -> dict[str, Any]:
@@ -80,21 +56,6 @@ def presenter_rows(p: PresenterRecord) -> list[dict[str, Any]]:
     ]
 
 
-@dataclass(frozen=True)
-class Link:
-    text: str
-    href: str
-    hidden: str = ""  # visually hidden words that make the link text unique
-
-
-@dataclass(frozen=True)
-class TimerView:
-    text: str
-    relative: str
-    detail: str
-    about: str = "Case"
-
-
 @dataclass
 class ActionView:
     anchor: str
@@ -107,38 +68,6 @@ class ActionView:
     rows: list[dict[str, Any]]
     gaps: list[str]
     links: list[Link] = field(default_factory=list)
-
-
-@dataclass(frozen=True)
-class EscalationView:
-    id: uuid.UUID
-    number: str
-    about: str
-    cause: str
-    reason: str
-    raised: str
-    status: str
-    resolution: str | None
-    resolve: Link | None
-
-
-@dataclass(frozen=True)
-class EventView:
-    when: str
-    who: str
-    what: str
-    about: str
-    source: str | None
-
-
-def timer_view(timer: PendingTimer, now: datetime, about: str = "Case") -> TimerView:
-    label = TIMER_LABELS.get(timer.kind, timer.description)
-    return TimerView(
-        text=f"{label} due {short_day(timer.due_at)} at {clock_time(timer.due_at)}",
-        relative=until(timer.due_at, now),
-        detail=timer.description,
-        about=about,
-    )
 
 
 def _link_text(spec: CommandSpec, action: ActionRecord) -> str:
@@ -181,45 +110,6 @@ def _action_view(action: ActionRecord, case_id: uuid.UUID, user: StaffUser) -> A
         ],
         gaps=list(action.gaps),
         links=links,
-    )
-
-
-def escalation_view(
-    e: EscalationRecord, about: str, user: StaffUser, *, seq_hint: str = ""
-) -> EscalationView:
-    resolve = None
-    if e.status is EscalationStatus.open and user.can(Permission.intervene):
-        resolve = Link(
-            "Resolve",
-            f"/escalations/{e.id}/resolve?next=/cases/{e.case_id}",
-            f" escalation{seq_hint}",
-        )
-    return EscalationView(
-        id=e.id,
-        number=seq_hint.strip(),
-        about=about,
-        cause=RULE_LABELS[e.rule],
-        reason=e.reason,
-        raised=f"{date_and_time(e.raised_at)} by {e.raised_by}",
-        status="Open" if e.status is EscalationStatus.open else "Resolved",
-        resolution=(
-            f"Resolved {date_and_time(e.resolved_at)} by {e.resolved_by}: {e.resolution_note}"
-            if e.resolved_at
-            else None
-        ),
-        resolve=resolve,
-    )
-
-
-def event_view(event: AuditEvent, seqs: dict[uuid.UUID, int]) -> EventView:
-    kind = ACTOR_KINDS.get(event.actor_kind)
-    seq = seqs.get(event.action_id) if event.action_id else None
-    return EventView(
-        when=date_and_time(event.at),
-        who=f"{event.actor_name} ({kind})" if kind else event.actor_name,
-        what=event.summary,
-        about=f"Action {seq}" if seq else "Case",
-        source=event.source,
     )
 
 

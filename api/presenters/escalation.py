@@ -1,15 +1,17 @@
-"""The Community Voice Lead's escalation queue: oldest first, with cause, age and what to do."""
+"""Escalations as staff see them: the Community Voice Lead's queue (oldest first, with cause, age
+and what to do), and each escalation in the list on its case's page."""
 
 from __future__ import annotations
 
+import uuid
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from api.presenters.case import Link
+from api.presenters.links import Link
 from api.presenters.rag import rag_tag
 from api.presenters.time import age
-from models.escalation import RULE_LABELS
+from models.escalation import RULE_LABELS, EscalationRecord, EscalationStatus
 from models.formatting import date_and_time, long_date
 from models.staff import Permission, StaffUser
 from services.oversight import QueueRow
@@ -77,3 +79,46 @@ def queue(
     rows: list[QueueRow], user: StaffUser, now: datetime, *, next_url: str = "/escalations"
 ) -> list[QueueItem]:
     return [queue_item(i, row, user, now, next_url) for i, row in enumerate(rows, start=1)]
+
+
+# --- on the case page -------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class EscalationView:
+    id: uuid.UUID
+    number: str
+    about: str
+    cause: str
+    reason: str
+    raised: str
+    status: str
+    resolution: str | None
+    resolve: Link | None
+
+
+def escalation_view(
+    e: EscalationRecord, about: str, user: StaffUser, *, seq_hint: str = ""
+) -> EscalationView:
+    resolve = None
+    if e.status is EscalationStatus.open and user.can(Permission.intervene):
+        resolve = Link(
+            "Resolve",
+            f"/escalations/{e.id}/resolve?next=/cases/{e.case_id}",
+            f" escalation{seq_hint}",
+        )
+    return EscalationView(
+        id=e.id,
+        number=seq_hint.strip(),
+        about=about,
+        cause=RULE_LABELS[e.rule],
+        reason=e.reason,
+        raised=f"{date_and_time(e.raised_at)} by {e.raised_by}",
+        status="Open" if e.status is EscalationStatus.open else "Resolved",
+        resolution=(
+            f"Resolved {date_and_time(e.resolved_at)} by {e.resolved_by}: {e.resolution_note}"
+            if e.resolved_at
+            else None
+        ),
+        resolve=resolve,
+    )

@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 from datetime import UTC, datetime, timedelta
 
-from api.presenters.case import timer_view
+from api.presenters.case_timeline import timer_view
 from api.presenters.rag import rag_tag
 from api.presenters.time import age, ago, until
 from models.rag import Rag
