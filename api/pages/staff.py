@@ -14,6 +14,8 @@ from api.pages import (
     case_commands,
     cases,
     directory,
+    directory_csv,
+    directory_owners,
     escalations,
     home,
     intake,
@@ -34,6 +36,8 @@ ROUTERS = [
     escalations,
     rag_board,
     directory,
+    directory_owners,
+    directory_csv,
     boards,
     users,
 ]
