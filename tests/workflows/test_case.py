@@ -11,15 +11,14 @@ from models.case import Case, CaseStatus
 from models.commands import (
     ActionCommandSignal,
     AddActionBody,
-    ConfirmPresenterContactBody,
     MarkDoneBody,
     PostUpdate,
     ResolveEscalationBody,
 )
-from models.escalation import Escalation, EscalationRule, EscalationStatus
+from models.escalation import Escalation, EscalationStatus
 from models.inbox import CommandStatus
 from models.messages import CaseReported
-from models.outbox import OutboxMessage, OutboxStatus, RecipientRole
+from models.outbox import OutboxMessage, OutboxStatus
 from models.presenter import Presenter
 from models.timer import PendingTimer
 from tests.factories import CV_LEAD, LEAD
@@ -69,61 +68,6 @@ async def test_session_recorded_and_presenters_thanked(scenario: Scenario):
         )
     )
     assert verbs[0] == "case.recorded"
-
-
-async def test_presenter_contact_reminded_after_5_working_days_and_escalated_after_10(
-    scenario: Scenario,
-):
-    s = scenario
-    await s.go_to(london(s.monday, 18))
-    case = await s.start(presenters=TWO_PRESENTERS)
-    case_id = case.state.record.id
-    five = london(s.monday + timedelta(days=9), 9)
-    ten = london(s.monday + timedelta(days=16), 9)
-    assert {(t.kind, t.due_at) for t in s.rows(PendingTimer, case_id=case_id)} == {
-        ("presenter_contact_reminder", five),
-        ("presenter_contact_escalation", ten),
-    }
-    await s.go_to(five - MINUTE)
-    assert s.rows(OutboxMessage, kind="presenter_contact_reminder") == []
-    await s.go_to(five + MINUTE)
-    reminder = (await eventually(lambda: s.rows(OutboxMessage, kind="presenter_contact_reminder")))[
-        0
-    ]
-    assert (reminder.created_at, reminder.recipient_role) == (five, RecipientRole.engagement_lead)
-    assert reminder.facts["presenters"] == ["Amina Begum (Tenants' Forum)", "Carers Centre"]
-
-    await s.go_to(ten + MINUTE)
-    rule = EscalationRule.presenter_contact_overdue
-    escalation = (await eventually(lambda: s.rows(Escalation, rule=rule)))[0]
-    assert escalation.raised_at == ten
-
-    receipt = await s.on_case(
-        case_id, "confirm_presenter_contact", ConfirmPresenterContactBody(note="Met at the forum")
-    )
-    assert receipt.status is CommandStatus.applied
-    row = s.rows(Case, id=case_id)[0]
-    assert row.presenter_contact_note == "Met at the forum"
-    assert row.presenter_contact_by == LEAD.name
-    assert s.rows(Escalation, id=escalation.id)[0].status is EscalationStatus.resolved
-    assert s.rows(PendingTimer, case_id=case_id, action_id=None) == []
-
-    again = await s.on_case(case_id, "confirm_presenter_contact", ConfirmPresenterContactBody())
-    assert again.status is CommandStatus.rejected
-    assert "already confirmed" in (again.outcome_message or "")
-
-
-async def test_contact_confirmed_in_time_stops_the_timers(scenario: Scenario):
-    s = scenario
-    await s.go_to(london(s.monday, 18))
-    case = await s.start(presenters=TWO_PRESENTERS)
-    await s.go_to(london(s.monday + timedelta(days=1), 10))
-    await s.on_case(
-        case.state.record.id, "confirm_presenter_contact", ConfirmPresenterContactBody()
-    )
-    await s.go_to(london(s.monday + timedelta(days=20), 9))
-    assert s.rows(OutboxMessage, kind="presenter_contact_reminder") == []
-    assert s.rows(Escalation) == []
 
 
 async def test_cancelled_meeting_is_closed_at_once_and_chases_no_one(scenario: Scenario):
