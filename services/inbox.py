@@ -14,8 +14,9 @@ from enum import StrEnum
 from typing import Any
 
 from pydantic import BaseModel
+from sqlalchemy import Update, update
 from sqlalchemy.exc import IntegrityError
-from sqlmodel import select
+from sqlmodel import col, select
 from temporalio.client import Client
 from temporalio.client import WorkflowExecutionStatus as Status
 from temporalio.common import WorkflowIDConflictPolicy
@@ -210,27 +211,39 @@ class Inbox:
     def _mark(
         self, command_id: uuid.UUID, status: CommandStatus, *, outcome: str | None = None
     ) -> CommandStatus:
+        """Mark a command delivered (or rejected) only while it is still ``received``: one
+        conditional UPDATE, so the workflow's outcome, written by its worker at any moment, is
+        never overwritten (a read-then-write here once turned ``applied`` back to
+        ``delivered``)."""
+        now = utcnow()
+        values: dict[str, Any] = {
+            "status": status,
+            "attempts": col(InboxCommand.attempts) + 1,
+            "delivered_at": now,
+        }
+        if outcome is not None:
+            values |= {"outcome_at": now, "outcome_message": outcome}
         with self.sessions() as session:
-            row = session.get(InboxCommand, command_id)
-            assert row is not None
-            if row.status is CommandStatus.received:
-                row.status = status
-                row.attempts += 1
-                row.delivered_at = utcnow()
-                if outcome is not None:
-                    row.outcome_at, row.outcome_message = utcnow(), outcome
-                session.add(row)
-                session.commit()
-            return row.status
+            session.execute(self._while_received(command_id).values(**values))
+            session.commit()
+            return self.get(command_id).status
 
     def _note_attempt(self, command_id: uuid.UUID, error: str) -> None:
         with self.sessions() as session:
-            row = session.get(InboxCommand, command_id)
-            if row is not None and row.status is CommandStatus.received:
-                row.attempts += 1
-                row.last_delivery_error = error[:500]
-                session.add(row)
-                session.commit()
+            session.execute(
+                self._while_received(command_id).values(
+                    attempts=col(InboxCommand.attempts) + 1, last_delivery_error=error[:500]
+                )
+            )
+            session.commit()
+
+    @staticmethod
+    def _while_received(command_id: uuid.UUID) -> Update:
+        return (
+            update(InboxCommand)
+            .where(col(InboxCommand.id) == command_id)
+            .where(col(InboxCommand.status) == CommandStatus.received)
+        )
 
 
 class _Gone(Exception):

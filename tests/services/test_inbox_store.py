@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 import uuid
+from datetime import datetime
 
 import pytest
 from sqlmodel import func, select
 
+from activities.record import RecordActivities
 from models.base import utcnow
 from models.db import session_factory
-from models.inbox import CommandStatus, InboxCommand
-from models.messages import CaseReported
+from models.inbox import CommandOutcome, CommandStatus, InboxCommand
+from models.messages import CaseReported, StepRecord
 from services.errors import NotFound
 from services.inbox import Channel, Inbox
 from services.queries import get_case
@@ -57,3 +59,38 @@ def test_a_case_received_but_not_yet_recorded_says_so(db_engine):
     store(Inbox(sessions, None, task_queue="q"), None, case_id)
     with sessions() as session, pytest.raises(NotFound, match="was received .* not recorded yet"):
         get_case(session=session, case_id=case_id)
+
+
+def test_the_workflows_answer_is_kept_when_it_lands_while_the_row_is_marked_delivered(
+    db_engine, monkeypatch: pytest.MonkeyPatch
+):
+    """The inbox signals the workflow, then marks the row delivered; a quick workflow may have
+    applied the command and recorded its outcome in between. The outcome must stand."""
+    sessions = session_factory(db_engine)
+    inbox = Inbox(sessions, None, task_queue="q")
+    row = store(inbox, None, uuid.uuid4())
+    assert row.case_id is not None
+    answered: list[bool] = []
+
+    def now_after_the_workflow_answered() -> datetime:
+        if not answered:
+            answered.append(True)
+            outcome = CommandOutcome(
+                command_id=row.id, status=CommandStatus.applied, message="Note added."
+            )
+            step = StepRecord(
+                key="case-x:1",
+                at=utcnow(),
+                workflow_id="case-x",
+                case_id=row.case_id,
+                action_id=None,
+                outcomes=[outcome],
+            )
+            assert RecordActivities(sessions).record_step(step)
+        return utcnow()
+
+    monkeypatch.setattr("services.inbox.utcnow", now_after_the_workflow_answered)
+    assert inbox._mark(row.id, CommandStatus.delivered) is CommandStatus.applied
+    assert answered
+    kept = inbox.get(row.id)
+    assert (kept.status, kept.outcome_message) == (CommandStatus.applied, "Note added.")
