@@ -24,9 +24,9 @@ from models.partner import Owner
 from services.commands import Commands
 from services.inbox import Inbox
 from tests.factories import CV_LEAD, LEAD, add_board, add_owner, case_input, session_body
-from tests.helpers import advance_to, eventually
+from tests.helpers import advance_to, eventually, workflow_started
 from tests.workflows.calendar_anchor import easter_week_monday
-from workflows import case_workflow_id
+from workflows import action_workflow_id, case_workflow_id
 
 
 @dataclass
@@ -69,6 +69,10 @@ class Scenario:
             task_queue=self.task_queue,
         )
         await eventually(lambda: self.rows(Case, id=case.state.record.id))
+        # Its actions' workflows start a moment after the case. A command sent before then is
+        # left for the inbox relay, which these tests do not run.
+        for action in case.state.unstarted_actions:
+            await workflow_started(self.env.client, action_workflow_id(action.id))
         return case
 
     async def act(
