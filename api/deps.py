@@ -112,5 +112,10 @@ def staff_actor(user: StaffUser, request: Request) -> Actor:
 
 IdempotencyKey = Annotated[
     str | None,
-    Header(description="Send the same key again to retry safely: the first submission is kept."),
+    Header(
+        max_length=255,
+        description="Send the same key again to retry safely: you get the first answer (the "
+        "same status and body) and nothing is done twice. A key counts for you, this operation "
+        "and this record; the same key with a different request is refused with 422.",
+    ),
 ]

@@ -32,9 +32,14 @@ from models.rag import LABELS as RAG_LABELS
 from models.rag import Rag
 from models.staff import StaffUser
 from services.commands import Commands
-from services.errors import Conflict, InvalidInput, NotFound
+from services.errors import Busy, Conflict, InvalidInput, NotFound
+from services.idempotency import KeyReused
 
 router = APIRouter(include_in_schema=False)
+SENT_BEFORE = (
+    "This form was sent before with different answers, and the first was kept. Check the case "
+    "page; to send this as well, send the form again"
+)
 RAG_CHOICES = [(r.value, RAG_LABELS[r]) for r in (Rag.green, Rag.amber, Rag.red)]
 ADD_ACTION_LABELS = {
     "text": "What was agreed",
@@ -89,6 +94,13 @@ class CommandPage:
         """Send the command; back to the case page, or this form with what went wrong."""
         try:
             row = await send(f"page:{self.form.get('idempotency_key')}")
+        except KeyReused:
+            return self.refused(first_field, SENT_BEFORE, status=422)
+        except Busy as busy:
+            self.form.add_error(first_field, str(busy))
+            response = self.render(503)
+            response.headers["Retry-After"] = str(busy.retry_after)
+            return response
         except (ValidationError, InvalidInput) as invalid:
             self.form.add_validation_errors(invalid)
             return self.render(422)
@@ -99,10 +111,10 @@ class CommandPage:
         anchor = f"#action-{self.action.seq}" if self.action else ""
         return RedirectResponse(f"/cases/{self.case.id}?command={row.id}{anchor}", status_code=303)
 
-    def refused(self, first_field: str, message: str) -> HTMLResponse:
+    def refused(self, first_field: str, message: str, status: int = 409) -> HTMLResponse:
         self.form.add_error(first_field, message)
         self.form.values["idempotency_key"] = str(uuid.uuid4())  # a corrected form is new
-        return self.render(409)
+        return self.render(status)
 
 
 def _load(session: Session, case_id: str, action_id: str | None) -> tuple[Case, Action | None]:

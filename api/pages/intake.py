@@ -115,5 +115,6 @@ async def _start(
             s, body, actor=actor, now=utcnow(), command_id=command_id
         ),
         actor,
+        body=body,
         idempotency_key=f"intake:{form.get('idempotency_key')}",
     )
