@@ -17,7 +17,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from pydantic import BaseModel, ValidationError
 from sqlmodel import Session
 
-from api.deps import SessionDep, staff_actor
+from api.deps import SessionDep, release, staff_actor
 from api.pages.command_forms import BY_SLUG, CommandSpec, action_allows, body_fields
 from api.pages.deps import Forbidden, PageNotFound, StaffDriver, StaffReader, parse_id
 from api.pages.forms import Form, read_form
@@ -92,6 +92,7 @@ class CommandPage:
         self, first_field: str, send: Callable[[str], Awaitable[InboxCommand]]
     ) -> Response:
         """Send the command; back to the case page, or this form with what went wrong."""
+        release(self.session)
         try:
             row = await send(f"page:{self.form.get('idempotency_key')}")
         except KeyReused:
@@ -264,6 +265,7 @@ async def add_action(
 
     async def send(key: str) -> InboxCommand:
         owner_id = await asyncio.to_thread(resolve_owner, session, choice, field="owner_id")
+        release(session)
         if owner_id:  # now in the directory: a retry adds no one twice
             form.values.update(owner_id=str(owner_id), new_owner_name="", new_owner_email="")
         body = AddActionBody.model_validate(

@@ -10,7 +10,7 @@ from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Resp
 from pydantic import ValidationError
 from sqlmodel import Session
 
-from api.deps import SessionDep, staff_actor
+from api.deps import SessionDep, release, staff_actor
 from api.pages.deps import PageNotFound, StaffIntervener, StaffReader, parse_id, safe_next
 from api.pages.forms import Form, read_form
 from api.pages.render import page
@@ -125,6 +125,7 @@ async def resolve(
         form.add_error("note", "Enter a note saying what was done about it")
         return _resolve_page(request, escalation, form, 422)
     commands: Commands = request.app.state.commands
+    release(session)
     try:
         body = ResolveEscalationBody.model_validate({"note": form.get("note")})
         row = await commands.resolve_escalation(

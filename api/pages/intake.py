@@ -9,7 +9,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlmodel import Session, col, select
 
-from api.deps import SessionDep, staff_actor
+from api.deps import SessionDep, release, staff_actor
 from api.pages import intake_form
 from api.pages.deps import StaffRecorder
 from api.pages.forms import Form, read_form
@@ -108,6 +108,7 @@ async def _start(
             for name in ("new_owner_name", "new_owner_email", "new_owner_partner"):
                 form.values[f"{prefix}{name}"] = ""
             body.actions[i].owner_id = owner_id
+    release(session)
     commands: Commands = request.app.state.commands
     actor = staff_actor(user, request)
     return await commands.start_case(
