@@ -124,7 +124,11 @@ async def _verified_form(
     """The link's access (checked to still apply by ``_submit``) and the form, CSRF-checked."""
     access = await _access(request, action_id, token, allow_revoked=True)
     form = await signed.form_data(request)
-    signed.check_csrf(request, form, access.contact)
+    try:
+        signed.check_csrf(request, form, access.contact)
+    except LinkProblem:
+        check_owner_still_applies(access)  # a closed action says so first
+        raise
     return access, form
 
 
