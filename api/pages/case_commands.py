@@ -20,7 +20,7 @@ from sqlmodel import Session
 from api.deps import SessionDep, release, staff_actor
 from api.pages.command_forms import BY_SLUG, CommandSpec, action_allows, body_fields
 from api.pages.deps import Forbidden, PageNotFound, StaffDriver, StaffReader, parse_id
-from api.pages.forms import Form, read_form
+from api.pages.forms import SENT_BEFORE, Form, read_form
 from api.pages.owner_choice import LABELS as OWNER_LABELS
 from api.pages.owner_choice import owner_options, partner_options, read_owner, resolve_owner
 from api.pages.render import page
@@ -36,10 +36,6 @@ from services.errors import Busy, Conflict, InvalidInput, NotFound
 from services.idempotency import KeyReused
 
 router = APIRouter(include_in_schema=False)
-SENT_BEFORE = (
-    "This form was sent before with different answers, and the first was kept. Check the case "
-    "page; to send this as well, send the form again"
-)
 RAG_CHOICES = [(r.value, RAG_LABELS[r]) for r in (Rag.green, Rag.amber, Rag.red)]
 ADD_ACTION_LABELS = {
     "text": "What was agreed",

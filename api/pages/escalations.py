@@ -12,7 +12,7 @@ from sqlmodel import Session
 
 from api.deps import SessionDep, release, staff_actor
 from api.pages.deps import PageNotFound, StaffIntervener, StaffReader, parse_id, safe_next
-from api.pages.forms import Form, read_form
+from api.pages.forms import SENT_BEFORE, Form, read_form
 from api.pages.render import page
 from api.presenters.case import banner
 from api.presenters.escalation import queue
@@ -25,6 +25,7 @@ from models.staff import StaffUser
 from services import oversight
 from services.commands import Commands
 from services.errors import Conflict, InvalidInput, NotFound
+from services.idempotency import KeyReused
 
 router = APIRouter(include_in_schema=False)
 LABELS = {"note": "Note"}
@@ -134,6 +135,10 @@ async def resolve(
             staff_actor(user, request),
             idempotency_key=f"page:{form.get('idempotency_key') or uuid.uuid4()}",
         )
+    except KeyReused:
+        form.add_error("note", SENT_BEFORE)
+        form.values["idempotency_key"] = str(uuid.uuid4())
+        return _resolve_page(request, escalation, form, 422)
     except (ValidationError, InvalidInput) as invalid:
         form.add_validation_errors(invalid)
         return _resolve_page(request, escalation, form, 422)

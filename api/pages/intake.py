@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import uuid
 from typing import Any
 
 from fastapi import APIRouter, Request
@@ -12,7 +13,7 @@ from sqlmodel import Session, col, select
 from api.deps import SessionDep, release, staff_actor
 from api.pages import intake_form
 from api.pages.deps import StaffRecorder
-from api.pages.forms import Form, read_form
+from api.pages.forms import SENT_BEFORE, Form, read_form
 from api.pages.owner_choice import owner_options, partner_options, resolve_owner
 from api.pages.render import page
 from models.base import utcnow
@@ -22,6 +23,7 @@ from models.staff import StaffUser
 from services import intake
 from services.commands import Commands
 from services.errors import InvalidInput
+from services.idempotency import KeyReused
 
 router = APIRouter(include_in_schema=False)
 
@@ -86,6 +88,10 @@ async def record_case(request: Request, session: SessionDep, user: StaffRecorder
         return _page(request, session, form, status=422)
     try:
         row = await _start(request, session, user, form, parsed)
+    except KeyReused:
+        form.add_error("theme", SENT_BEFORE)
+        form.values["idempotency_key"] = str(uuid.uuid4())  # sent again, it is a new one
+        return _page(request, session, form, status=422)
     except InvalidInput as invalid:
         form.add_validation_errors(invalid)
         return _page(request, session, form, status=422)
