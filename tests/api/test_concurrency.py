@@ -110,7 +110,8 @@ async def test_200_simultaneous_sign_ins_get_tokens_or_429_never_5xx(process_eng
 async def test_200_simultaneous_wrong_passwords_check_exactly_5_before_the_lock(
     process_engine, monkeypatch
 ):
-    """Throttling set out of the way, so that the lock alone decides what is checked."""
+    """Throttling set out of the way: up to the password checker's 18 places (2 threads, 16
+    waiting) race for the account at once, and the lock alone decides what is checked."""
     [user] = add_accounts(process_engine, 1)
     checked: list[str] = []
     real_verify = services.passwords.verify_password
@@ -122,9 +123,7 @@ async def test_200_simultaneous_wrong_passwords_check_exactly_5_before_the_lock(
 
     monkeypatch.setattr(services.passwords, "verify_password", counting_verify)
     settings = app_settings(
-        sign_in_per_address_per_minute=1000,
-        sign_in_per_account_per_minute=1000,
-        password_hash_queue=500,
+        sign_in_per_address_per_minute=1000, sign_in_per_account_per_minute=1000
     )
     async with (
         serve_app(engine=process_engine, client=None, settings=settings) as live,
@@ -135,10 +134,12 @@ async def test_200_simultaneous_wrong_passwords_check_exactly_5_before_the_lock(
         )
         after = await sign_in(client, user.email)  # the right password, after the lock
     assert_no_5xx_and_refusals_say_when(responses)
-    assert {r.status_code for r in responses} == {401}
+    codes = Counter(r.status_code for r in responses)
+    assert set(codes) <= {401, 429} and codes[401] > MAX_FAILURES, codes
     assert len(checked) == MAX_FAILURES
     assert after.status_code == 401
-    assert len({r.json()["detail"] for r in [*responses, after]}) == 1  # one answer for all
+    refusals = [r for r in [*responses, after] if r.status_code == 401]
+    assert len({r.json()["detail"] for r in refusals}) == 1  # one answer, locked or not
     with session_factory(process_engine)() as session:
         locked = session.get(StaffUser, user.id)
         assert locked is not None and locked.locked_until is not None
