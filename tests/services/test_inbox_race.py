@@ -219,3 +219,23 @@ async def test_the_apis_write_waits_for_the_workers_transaction_and_then_changes
     worker.close()
     assert await api is CommandStatus.applied
     assert status(inbox, row) == (CommandStatus.applied, APPLIED)
+
+
+async def test_a_command_sent_before_its_workflow_started_is_offered_again_while_waiting(
+    sessions,
+):
+    """An owner acts a moment after the case started, before the action's child workflow
+    exists: the request keeps offering the command until it is taken (no relay needed)."""
+    offers: list[int] = []
+
+    def not_started_yet(row: InboxCommand) -> None:
+        offers.append(1)
+        if len(offers) < 3:
+            raise RuntimeError("workflow not found")
+        record(sessions, row, CommandStatus.applied)
+
+    inbox = RacingInbox(sessions, not_started_yet)
+    row = store(inbox)
+    answered = await inbox.settle(row, timeout=30)
+    assert answered.status is CommandStatus.applied
+    assert len(offers) == 3 and answered.attempts == 2
