@@ -50,6 +50,10 @@ class RacingInbox(Inbox):
         self.between(command)
 
 
+def nothing(_: InboxCommand) -> None:
+    """Delivery with nothing happening in between."""
+
+
 def store(inbox: Inbox) -> InboxCommand:
     case_id = uuid.uuid4()
     return inbox.store(
@@ -143,7 +147,7 @@ async def test_the_relay_never_overwrites_an_answer_recorded_after_it_read_the_r
 
 @pytest.mark.parametrize("before", [CommandStatus.received, CommandStatus.delivered])
 def test_the_record_step_answers_a_received_or_delivered_command(sessions, before):
-    inbox = RacingInbox(sessions, lambda row: None)
+    inbox = RacingInbox(sessions, nothing)
     row = store(inbox)
     if before is CommandStatus.delivered:
         assert inbox._move(row.id, CommandStatus.delivered) is CommandStatus.delivered
@@ -152,7 +156,7 @@ def test_the_record_step_answers_a_received_or_delivered_command(sessions, befor
 
 
 def test_a_final_answer_is_never_overwritten_by_a_later_step(sessions):
-    inbox = RacingInbox(sessions, lambda row: None)
+    inbox = RacingInbox(sessions, nothing)
     row = store(inbox)
     record(sessions, row, CommandStatus.applied, n=1)
     record(sessions, row, CommandStatus.rejected, n=2)  # a relay's duplicate, say
@@ -163,7 +167,7 @@ def test_a_final_answer_is_never_overwritten_by_a_later_step(sessions):
 
 
 async def test_waiting_requests_share_one_query_a_round(sessions):
-    inbox = RacingInbox(sessions, lambda row: None)
+    inbox = RacingInbox(sessions, nothing)
     rows = [store(inbox) for _ in range(20)]
     reads: list[int] = []
     watch = OutcomeWatch(sessions, interval=0.01)
@@ -190,7 +194,7 @@ async def test_the_apis_write_waits_for_the_workers_transaction_and_then_changes
 
     from activities.record import _record_outcome
 
-    inbox = RacingInbox(sessions, lambda row: None)
+    inbox = RacingInbox(sessions, nothing)
     row = store(inbox)
     worker = sessions()
     _record_outcome(
