@@ -144,7 +144,9 @@ async def main(sign_ins: int, commands: int, postgres: str | None) -> None:
 
 async def _actions(sessions: Any, client: Any, task_queue: str) -> list[uuid.UUID]:
     commands = Commands(sessions, Inbox(sessions, client, task_queue=task_queue))
-    body = session_body(meeting_date=date.today(), actions=[{"text": f"A{i}"} for i in range(4)])
+    body = session_body(
+        meeting_date=date.today(), actions=[{"text": f"Action {i}"} for i in range(4)]
+    )
     row = await commands.start_case(
         lambda s, command_id: intake.case_input(
             s, body, actor=LEAD, now=utcnow(), command_id=command_id
