@@ -13,7 +13,7 @@ from typing import Any, TypeVar
 
 from sqlalchemy import delete, update
 from sqlalchemy.exc import IntegrityError
-from sqlmodel import Session, SQLModel, col, select
+from sqlmodel import Session, SQLModel, col
 from temporalio import activity
 
 from activities.database import activity_session
@@ -110,12 +110,11 @@ def _resolve(session: Session, resolution: EscalationResolution) -> None:
 
 
 def _record_outcome(session: Session, outcome: CommandOutcome, at: datetime) -> None:
-    command = session.exec(
-        select(InboxCommand).where(InboxCommand.id == outcome.command_id)
-    ).first()
-    if command is None or command.status in (CommandStatus.applied, CommandStatus.rejected):
-        return
-    command.status = outcome.status
-    command.outcome_at = at
-    command.outcome_message = outcome.message
-    session.add(command)
+    """received or delivered → applied or rejected, as a compare-and-set: a final status is
+    never overwritten, and the API marking the command delivered cannot overwrite this."""
+    session.execute(
+        update(InboxCommand)
+        .where(col(InboxCommand.id) == outcome.command_id)
+        .where(col(InboxCommand.status).in_([CommandStatus.received, CommandStatus.delivered]))
+        .values(status=outcome.status, outcome_at=at, outcome_message=outcome.message)
+    )

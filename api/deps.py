@@ -11,6 +11,7 @@ from sqlmodel import Session
 
 from api.security import StaffTokens, TokenError
 from models.audit import Actor, ActorKind
+from models.db import SessionFactory
 from models.settings import Settings
 from models.staff import Permission, StaffUser
 from services.commands import Commands
@@ -39,14 +40,30 @@ def get_tokens(request: Request) -> StaffTokens:
 
 
 SessionDep = Annotated[Session, Depends(get_session)]
+
+
+def release(session: Session) -> None:
+    """Give the request's connection back to the pool before waiting (for a command's answer):
+    ends the transaction; what was read stays usable, and a later query takes a connection
+    again. A request never holds a pooled connection while it waits."""
+    session.commit()
+
+
 SettingsDep = Annotated[Settings, Depends(get_settings_dep)]
 CommandsDep = Annotated[Commands, Depends(get_commands)]
 TokensDep = Annotated[StaffTokens, Depends(get_tokens)]
 
 
+def load_staff(request: Request, user_id: object) -> StaffUser | None:
+    """The account, read in a session of its own that is closed at once: a request that then
+    waits (for a command's answer, say) holds no database connection for having signed in."""
+    sessions: SessionFactory = request.app.state.sessions
+    with sessions() as session:
+        return session.get(StaffUser, user_id)
+
+
 def get_current_staff(
     request: Request,
-    session: SessionDep,
     tokens: TokensDep,
     credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
 ) -> StaffUser:
@@ -64,7 +81,7 @@ def get_current_staff(
             user_id, version = cookie_user
     if user_id is None:
         raise _unauthorised("Sign in first: send 'Authorization: Bearer <token>'.")
-    user = session.get(StaffUser, user_id)
+    user = load_staff(request, user_id)
     if user is None or not user.active or user.token_version != version:
         raise _unauthorised("Your sign-in is no longer valid: sign in again.")
     return user
@@ -112,5 +129,10 @@ def staff_actor(user: StaffUser, request: Request) -> Actor:
 
 IdempotencyKey = Annotated[
     str | None,
-    Header(description="Send the same key again to retry safely: the first submission is kept."),
+    Header(
+        max_length=255,
+        description="Send the same key again to retry safely: you get the first answer (the "
+        "same status and body) and nothing is done twice. A key counts for you, this operation "
+        "and this record; the same key with a different request is refused with 422.",
+    ),
 ]

@@ -7,15 +7,24 @@ from typing import Any
 from fastapi import FastAPI, Request, status
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 
-from services.errors import Conflict, InvalidInput, NotFound, field_errors
+from services.errors import Busy, Conflict, InvalidInput, NotFound, field_errors
+
+#: When every database connection stayed busy for the pool's timeout: ask to come back.
+POOL_RETRY_SECONDS = 2
 
 
-def _problem(code: int, message: str, errors: list[dict[str, str]] | None = None) -> JSONResponse:
+def _problem(
+    code: int,
+    message: str,
+    errors: list[dict[str, str]] | None = None,
+    headers: dict[str, str] | None = None,
+) -> JSONResponse:
     body: dict[str, Any] = {"detail": message}
     if errors is not None:
         body["errors"] = errors
-    return JSONResponse(body, status_code=code)
+    return JSONResponse(body, status_code=code, headers=headers)
 
 
 def install(app: FastAPI) -> None:
@@ -39,3 +48,19 @@ def install(app: FastAPI) -> None:
     @app.exception_handler(Conflict)
     async def _conflict(_: Request, exc: Conflict) -> JSONResponse:
         return _problem(status.HTTP_409_CONFLICT, str(exc))
+
+    @app.exception_handler(Busy)
+    async def _busy(_: Request, exc: Busy) -> JSONResponse:
+        return _problem(
+            status.HTTP_503_SERVICE_UNAVAILABLE,
+            str(exc),
+            headers={"Retry-After": str(exc.retry_after)},
+        )
+
+    @app.exception_handler(PoolTimeout)
+    async def _pool_timeout(_: Request, __: PoolTimeout) -> JSONResponse:
+        return _problem(
+            status.HTTP_503_SERVICE_UNAVAILABLE,
+            "The service is very busy just now: send the request again in a moment.",
+            headers={"Retry-After": str(POOL_RETRY_SECONDS)},
+        )

@@ -24,6 +24,9 @@ from models.db import create_engine, session_factory
 from models.settings import Settings, get_settings
 from services.commands import Commands
 from services.inbox import Inbox
+from services.passwords import PasswordChecker
+from services.signin import SignIn
+from services.throttle import SignInThrottle
 from workflows.client import connect
 
 API_PREFIX = "/api/v1"
@@ -43,7 +46,7 @@ def create_app(
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         own_engine = engine is None
-        db = engine or create_engine(settings.database_url)
+        db = engine or create_engine(settings.database_url, **settings.engine_options())
         sessions = session_factory(db)
         temporal = client or await connect(settings, lazy=True)
         inbox = Inbox(
@@ -51,12 +54,25 @@ def create_app(
             temporal,
             task_queue=settings.task_queue,
             wait_seconds=settings.command_wait_seconds,
+            max_waiting=settings.command_max_waiting,
+            admission_seconds=settings.command_admission_seconds,
         )
         app.state.settings = settings
         app.state.sessions = sessions
         app.state.temporal = temporal
         app.state.inbox = inbox
         app.state.commands = Commands(sessions, inbox)
+        checker = PasswordChecker(
+            workers=settings.password_hash_workers, queue=settings.password_hash_queue
+        )
+        app.state.signin = SignIn(
+            sessions,
+            checker,
+            SignInThrottle(
+                per_address=settings.sign_in_per_address_per_minute,
+                per_account=settings.sign_in_per_account_per_minute,
+            ),
+        )
         app.state.tokens = StaffTokens(
             settings.secret_key.get_secret_value(), settings.token_hours * 3600
         )
@@ -70,6 +86,8 @@ def create_app(
                 relay_task.cancel()
                 with contextlib.suppress(asyncio.CancelledError):
                     await relay_task
+            await inbox.close()
+            checker.close()
             if own_engine:
                 db.dispose()
 

@@ -13,7 +13,8 @@ from workflows.client import connect
 
 
 def sessions() -> SessionFactory:
-    return session_factory(create_engine(get_settings().database_url))
+    settings = get_settings()
+    return session_factory(create_engine(settings.database_url, **settings.engine_options()))
 
 
 async def commands() -> Commands:

@@ -95,7 +95,9 @@ def schedules() -> None:
     async def go() -> list[str]:
         settings = get_settings()
         client = await connect(settings)
-        sessions = session_factory(create_engine(settings.database_url))
+        sessions = session_factory(
+            create_engine(settings.database_url, **settings.engine_options())
+        )
         return await sync_all(client, sessions, task_queue=settings.task_queue)
 
     for slug in asyncio.run(go()):

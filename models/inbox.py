@@ -3,6 +3,11 @@
 A submission is answered "received" once its row is committed, so a worker, API or Temporal
 outage loses nothing: the relay keeps handing undelivered rows to Temporal, the workflow
 ignores a command it has already seen, and its activity records the outcome on the row.
+
+Every change of a row's status is a compare-and-set (``UPDATE … WHERE id = ? AND status IN
+(what the writer expects)``): received → delivered or rejected (the API and the relay),
+received or delivered → applied or rejected (the workflow's record step). Applied and rejected
+are final; nothing overwrites them.
 """
 
 import uuid
@@ -20,6 +25,9 @@ class CommandStatus(StrEnum):
     delivered = "delivered"  # handed to its workflow, not yet applied
     applied = "applied"
     rejected = "rejected"
+
+
+FINAL = (CommandStatus.applied, CommandStatus.rejected)
 
 
 class InboxCommandBase(SQLModel):
@@ -41,7 +49,11 @@ class InboxCommandBase(SQLModel):
 class InboxCommand(InboxCommandBase, table=True):
     __tablename__ = "inbox_command"
 
+    # The client's key scoped to (actor, operation, target) (``services/idempotency.py``), or
+    # the command's own id when the client gave none.
     idempotency_key: str = Field(max_length=200, unique=True, index=True)
+    # A hash of what was asked: the same key with a different request is refused.
+    request_hash: str | None = Field(default=None, max_length=64)
     payload: dict[str, Any] = json_column()
 
 

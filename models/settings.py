@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from functools import lru_cache
 from pathlib import Path
-from typing import Literal, Self
+from typing import Any, Literal, Self
 
 from pydantic import AliasChoices, Field, SecretStr, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -35,6 +35,41 @@ class Settings(BaseSettings):
         default=5.0, description="How long a request waits to report a command as applied."
     )
     relay_interval_seconds: float = 2.0
+    command_max_waiting: int = Field(
+        default=200,
+        description="Requests one API process lets wait for a command's answer at once; more "
+        "are refused with 503 and Retry-After before anything is stored.",
+    )
+    command_admission_seconds: float = Field(
+        default=1.0, description="How long a request may queue for one of those places."
+    )
+
+    # --- database connections (each process has its own pool) ---------------------------------
+    database_pool_size: int = Field(default=5, description="Connections kept open per process.")
+    database_max_overflow: int = Field(
+        default=10, description="Extra connections a process may open under load."
+    )
+    database_pool_timeout_seconds: float = Field(
+        default=10.0,
+        description="How long a request waits for a free connection before it is answered "
+        "503 with Retry-After.",
+    )
+
+    # --- sign-in (services/signin.py, services/throttle.py) ------------------------------------
+    password_hash_workers: int = Field(
+        default=2,
+        description="Threads that check passwords (Argon2 is slow and memory-hard on purpose).",
+    )
+    password_hash_queue: int = Field(
+        default=16,
+        description="Sign-ins that may queue for those threads; more are answered 429.",
+    )
+    sign_in_per_address_per_minute: int = Field(
+        default=30, description="Sign-in attempts from one network address a minute."
+    )
+    sign_in_per_account_per_minute: int = Field(
+        default=10, description="Sign-in attempts for one email address a minute."
+    )
     token_hours: int = 12
     nhsuk_assets_dir: Path = Field(
         default=PROJECT_ROOT / "node_modules" / "nhsuk-frontend" / "dist" / "nhsuk",
@@ -80,6 +115,16 @@ class Settings(BaseSettings):
         default=PROJECT_ROOT / "var" / "mail",
         description="The development mail catcher's Maildir, shown at /dev/mail.",
     )
+
+    def engine_options(self) -> dict[str, Any]:
+        """Pool sizing for ``models.db.create_engine`` (an in-memory SQLite database has none)."""
+        if self.database_url in ("sqlite://", "sqlite:///:memory:"):
+            return {}
+        return {
+            "pool_size": self.database_pool_size,
+            "max_overflow": self.database_max_overflow,
+            "pool_timeout": self.database_pool_timeout_seconds,
+        }
 
     @model_validator(mode="after")
     def _refuse_default_secret(self) -> Self:

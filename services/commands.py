@@ -1,9 +1,11 @@
 """Turning a staff request (or a signed-link form) into a command for the right workflow.
 
-Every command is checked first (``command_checks.py``: a clear answer at once), then stored in
-the inbox and signalled to its workflow (``inbox.py``), which applies the same rules again
-against its own state and has the final word. Shared by the API, the pages, the CLI, the
-importer and the worker's bounce handling.
+A request with an idempotency key seen before (from the same person, for the same operation on
+the same record: ``idempotency.py``) gets the first command's answer, before anything else is
+checked: a retry after the action closed still gets its receipt. Every new command is checked
+(``command_checks.py``: a clear answer at once), then stored in the inbox and signalled to its
+workflow (``inbox.py``), which applies the same rules again against its own state and has the
+final word. Shared by the API, the pages, the CLI, the importer and the worker's bounce handling.
 """
 
 from __future__ import annotations
@@ -24,6 +26,7 @@ from models.db import SessionFactory
 from models.escalation import Escalation, EscalationStatus
 from models.formatting import long_date
 from models.inbox import InboxCommand
+from services import idempotency
 from services.command_checks import prepare_action_command, prepare_case_command
 from services.errors import Conflict, NotFound
 from services.inbox import Channel, Inbox
@@ -52,6 +55,12 @@ class Commands:
         escalation_id: uuid.UUID | None = None,
         wait: bool = True,
     ) -> InboxCommand:
+        asked = _action_request(
+            actor, action_id, kind, body, idempotency_key, escalation_id, for_assignment
+        )
+        if (first := await self.repeat(asked, wait=wait)) is not None:
+            return first
+
         def prepare() -> tuple[Action, Any]:
             with self.sessions() as session:
                 return prepare_action_command(
@@ -73,7 +82,8 @@ class Commands:
             command=command,
             kind=kind,
             actor_name=actor.name,
-            idempotency_key=idempotency_key,
+            idempotency_key=asked.key,
+            request_hash=asked.hash,
             case_id=action.case_id,
             action_id=action_id,
             wait=wait,
@@ -92,6 +102,9 @@ class Commands:
         wait: bool = True,
     ) -> InboxCommand:
         """``extra``: fields the command carries besides the body (e.g. a signed link's ids)."""
+        asked = _case_request(actor, case_id, kind, body, idempotency_key, escalation_id, extra)
+        if (first := await self.repeat(asked, wait=wait)) is not None:
+            return first
 
         def prepare() -> Any:
             with self.sessions() as session:
@@ -114,7 +127,8 @@ class Commands:
             command=command,
             kind=kind,
             actor_name=actor.name,
-            idempotency_key=idempotency_key,
+            idempotency_key=asked.key,
+            request_hash=asked.hash,
             case_id=case_id,
             action_id=getattr(command, "action_id", None),
             wait=wait,
@@ -133,18 +147,28 @@ class Commands:
                 escalation = session.get(Escalation, escalation_id)
                 if escalation is None:
                     raise NotFound(f"No escalation with id {escalation_id}.")
-                if escalation.status is EscalationStatus.resolved:
-                    raise Conflict(
-                        "This escalation was resolved already, on "
-                        f"{long_date(escalation.resolved_at)} by {escalation.resolved_by}."
-                    )
                 return escalation
 
         escalation = await asyncio.to_thread(find)
+        kind = "resolve_escalation"
+        asked = (
+            _action_request(actor, escalation.action_id, kind, body, idempotency_key, escalation_id)
+            if escalation.action_id is not None
+            else _case_request(
+                actor, escalation.case_id, kind, body, idempotency_key, escalation_id
+            )
+        )
+        if (first := await self.repeat(asked)) is not None:
+            return first
+        if escalation.status is EscalationStatus.resolved:
+            raise Conflict(
+                "This escalation was resolved already, on "
+                f"{long_date(escalation.resolved_at)} by {escalation.resolved_by}."
+            )
         if escalation.action_id is not None:
             return await self.to_action(
                 escalation.action_id,
-                "resolve_escalation",
+                kind,
                 body,
                 actor,
                 idempotency_key=idempotency_key,
@@ -152,7 +176,7 @@ class Commands:
             )
         return await self.to_case(
             escalation.case_id,
-            "resolve_escalation",
+            kind,
             body,
             actor,
             idempotency_key=idempotency_key,
@@ -164,13 +188,18 @@ class Commands:
         build: Any,
         actor: Actor,
         *,
+        body: BaseModel | None = None,
         idempotency_key: str | None = None,
         wait: bool = True,
     ) -> InboxCommand:
-        """``build(session, command_id)`` returns the ``CaseInput`` (raising ``InvalidInput``).
+        """``build(session, command_id)`` returns the ``CaseInput`` (raising ``InvalidInput``)
+        for the session recorded in ``body`` (what was asked, for the idempotency check).
 
         With an idempotency key seen before, the first submission is returned unchanged.
         """
+        asked = idempotency.request(actor, "start_case", "cases", body, idempotency_key)
+        if (first := await self.repeat(asked, wait=wait)) is not None:
+            return first
         command_id = uuid.uuid4()
 
         def prepare() -> Any:
@@ -186,7 +215,86 @@ class Commands:
             command_id=command_id,
             kind="start_case",
             actor_name=actor.name,
-            idempotency_key=idempotency_key,
+            idempotency_key=asked.key,
+            request_hash=asked.hash,
             case_id=case_id,
             wait=wait,
         )
+
+    async def first_for_action(
+        self,
+        action_id: uuid.UUID,
+        kind: str,
+        body: BaseModel,
+        actor: Actor,
+        *,
+        idempotency_key: str | None,
+        for_assignment: int | None = None,
+    ) -> InboxCommand | None:
+        """The command this request sent before (same key), answered; None if it is new.
+
+        For a page that checks the record's state itself before ``to_action``: a form sent
+        twice gets its first receipt even after the first one closed the action."""
+        asked = _action_request(
+            actor, action_id, kind, body, idempotency_key, for_assignment=for_assignment
+        )
+        return await self.repeat(asked)
+
+    async def first_for_case(
+        self,
+        case_id: uuid.UUID,
+        kind: str,
+        body: BaseModel,
+        actor: Actor,
+        *,
+        idempotency_key: str | None,
+        extra: dict[str, Any] | None = None,
+    ) -> InboxCommand | None:
+        """As ``first_for_action``, for ``to_case``."""
+        return await self.repeat(
+            _case_request(actor, case_id, kind, body, idempotency_key, extra=extra)
+        )
+
+    async def repeat(self, asked: idempotency.Request, *, wait: bool = True) -> InboxCommand | None:
+        """The first command sent with this key (followed to its answer), or None if it is new;
+        ``KeyReused`` if the key was used for a different request."""
+        if asked.key is None:
+            return None
+        first = await asyncio.to_thread(self.inbox.find, asked.key, asked.hash)
+        if first is None:
+            return None
+        return await self.inbox.follow(first) if wait else first
+
+
+def _action_request(
+    actor: Actor,
+    action_id: uuid.UUID,
+    kind: str,
+    body: BaseModel,
+    key: str | None,
+    escalation_id: uuid.UUID | None = None,
+    for_assignment: int | None = None,
+) -> idempotency.Request:
+    return idempotency.request(
+        actor,
+        kind,
+        f"action:{action_id}",
+        body,
+        key,
+        escalation_id=escalation_id,
+        for_assignment=for_assignment,
+    )
+
+
+def _case_request(
+    actor: Actor,
+    case_id: uuid.UUID,
+    kind: str,
+    body: BaseModel,
+    key: str | None,
+    escalation_id: uuid.UUID | None = None,
+    extra: dict[str, Any] | None = None,
+) -> idempotency.Request:
+    return idempotency.request(
+        actor, kind, f"case:{case_id}", body, key, escalation_id=escalation_id, **(extra or {})
+    )

@@ -45,3 +45,11 @@ def field_errors(errors: Sequence[Mapping[str, Any]]) -> list[dict[str, str]]:
             message = tail
         out.append({"field": field or "body", "message": message})
     return out
+
+
+class Busy(Exception):
+    """Too much in hand to take this now; nothing was stored (HTTP 503 with Retry-After)."""
+
+    def __init__(self, message: str, retry_after: int = 2) -> None:
+        super().__init__(message)
+        self.retry_after = retry_after

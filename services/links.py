@@ -87,7 +87,7 @@ def owner_access(
     case, board = found
     access = OwnerAccess(claims=claims, action=action, case=case, board=board)
     if not allow_revoked:
-        _check_owner_still_applies(access)
+        check_owner_still_applies(access)
     access.updates = session.exec(
         select(ActionUpdate)
         .where(ActionUpdate.action_id == action_id)
@@ -96,7 +96,8 @@ def owner_access(
     return access
 
 
-def _check_owner_still_applies(access: OwnerAccess) -> None:
+def check_owner_still_applies(access: OwnerAccess) -> None:
+    """``LinkProblem`` if the action has passed to someone else or closed since the link."""
     a, claims = access.action, access.claims
     contact = access.contact
     if a.owner_id != claims.person or a.assignment_no != claims.assignment_no:

@@ -34,7 +34,7 @@ async def sync_report_schedules(client: Client, sessions: SessionFactory, task_q
 
 async def run_worker() -> None:
     settings = get_settings()
-    engine = create_engine(settings.database_url)
+    engine = create_engine(settings.database_url, **settings.engine_options())
     client = await connect(settings)
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()

@@ -13,9 +13,10 @@ from api.deps import SessionDep
 from api.pages.deps import safe_next, signed_in_user
 from api.pages.forms import Form, read_form, text_field
 from api.pages.render import page
-from models.base import utcnow
 from models.staff import StaffUser
 from services import signin
+from services.errors import Busy
+from services.throttle import Throttled
 
 router = APIRouter(include_in_schema=False)
 LABELS = {"email": "Email address", "password": "Password"}
@@ -48,7 +49,7 @@ def sign_in_form(
 
 
 @router.post("/sign-in", response_class=HTMLResponse)
-async def sign_in(request: Request, session: SessionDep) -> Response:
+async def sign_in(request: Request) -> Response:
     data = await read_form(request)
     form = Form.from_data(data, labels=LABELS)
     form.values["password"] = ""  # never sent back to the browser
@@ -59,17 +60,19 @@ async def sign_in(request: Request, session: SessionDep) -> Response:
         form.add_error("password", "Enter your password")
     if form.has_errors():
         return _sign_in_page(request, form, 422)
+    signin_service: signin.SignIn = request.app.state.signin
     try:
-        user = await asyncio.to_thread(
-            signin.authenticate,
-            session=session,
-            email=form.get("email"),
-            password=password,
-            now=utcnow(),
+        user = await signin_service.authenticate(
+            form.get("email"), password, address=request.client.host if request.client else None
         )
     except signin.SignInRefused as refused:
         form.add_error("email", str(refused))
         return _sign_in_page(request, form, 401)
+    except (Throttled, Busy) as busy:
+        form.add_error("email", str(busy))
+        refusal = _sign_in_page(request, form, 429)
+        refusal.headers["Retry-After"] = str(busy.retry_after)
+        return refusal
     response = RedirectResponse(safe_next(form.get("next")), status_code=303)
     sessions = _sessions(request)
     staff_session.set_cookie(

@@ -11,7 +11,7 @@ import asyncio
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 
-from api.deps import SessionDep, staff_actor
+from api.deps import SessionDep, release, staff_actor
 from api.pages.command_forms import action_allows
 from api.pages.command_page import CommandPage, command_body, load, new_form, read_fields, spec_for
 from api.pages.deps import StaffDriver, StaffReader
@@ -125,6 +125,7 @@ async def add_action(
 
     async def send(key: str) -> InboxCommand:
         owner_id = await asyncio.to_thread(resolve_owner, session, choice, field="owner_id")
+        release(session)
         if owner_id:  # now in the directory: a retry adds no one twice
             form.values.update(owner_id=str(owner_id), new_owner_name="", new_owner_email="")
         body = AddActionBody.model_validate(

@@ -20,7 +20,8 @@ from sqlmodel import Session
 
 from api.pages.command_forms import BY_SLUG, CommandSpec, body_fields
 from api.pages.deps import Forbidden, PageNotFound, parse_id
-from api.pages.forms import Form
+from api.deps import release
+from api.pages.forms import SENT_BEFORE, Form
 from api.pages.owner_choice import owner_options, partner_options, read_owner, resolve_owner
 from api.pages.render import page
 from models.action import Action
@@ -29,7 +30,8 @@ from models.inbox import CommandStatus, InboxCommand
 from models.rag import LABELS as RAG_LABELS
 from models.rag import Rag
 from models.staff import StaffUser
-from services.errors import Conflict, InvalidInput, NotFound
+from services.errors import Busy, Conflict, InvalidInput, NotFound
+from services.idempotency import KeyReused
 
 RAG_CHOICES = [(r.value, RAG_LABELS[r]) for r in (Rag.green, Rag.amber, Rag.red)]
 
@@ -77,8 +79,16 @@ class CommandPage:
         self, first_field: str, send: Callable[[str], Awaitable[InboxCommand]]
     ) -> Response:
         """Send the command; back to the case page, or this form with what went wrong."""
+        release(self.session)
         try:
             row = await send(f"page:{self.form.get('idempotency_key')}")
+        except KeyReused:
+            return self.refused(first_field, SENT_BEFORE, status=422)
+        except Busy as busy:
+            self.form.add_error(first_field, str(busy))
+            response = self.render(503)
+            response.headers["Retry-After"] = str(busy.retry_after)
+            return response
         except (ValidationError, InvalidInput) as invalid:
             self.form.add_validation_errors(invalid)
             return self.render(422)
@@ -89,10 +99,10 @@ class CommandPage:
         anchor = f"#action-{self.action.seq}" if self.action else ""
         return RedirectResponse(f"/cases/{self.case.id}?command={row.id}{anchor}", status_code=303)
 
-    def refused(self, first_field: str, message: str) -> HTMLResponse:
+    def refused(self, first_field: str, message: str, status: int = 409) -> HTMLResponse:
         self.form.add_error(first_field, message)
         self.form.values["idempotency_key"] = str(uuid.uuid4())  # a corrected form is new
-        return self.render(409)
+        return self.render(status)
 
 
 def load(session: Session, case_id: str, action_id: str | None) -> tuple[Case, Action | None]:

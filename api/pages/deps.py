@@ -13,7 +13,7 @@ from urllib.parse import quote
 
 from fastapi import Depends, Request
 
-from api.deps import SessionDep
+from api.deps import load_staff
 from models.staff import Permission, StaffUser
 
 
@@ -45,12 +45,12 @@ def safe_next(value: str | None) -> str:
     return value
 
 
-def signed_in_user(request: Request, session: SessionDep) -> StaffUser | None:
+def signed_in_user(request: Request) -> StaffUser | None:
     found = getattr(request.state, "staff_user_id", None)
     if found is None:
         return None
     user_id, version = found
-    user = session.get(StaffUser, user_id)
+    user = load_staff(request, user_id)
     if user is None or not user.active or user.token_version != version:
         return None
     return user

@@ -10,9 +10,9 @@ from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Resp
 from pydantic import ValidationError
 from sqlmodel import Session
 
-from api.deps import SessionDep, staff_actor
+from api.deps import SessionDep, release, staff_actor
 from api.pages.deps import PageNotFound, StaffIntervener, StaffReader, parse_id, safe_next
-from api.pages.forms import Form, read_form
+from api.pages.forms import SENT_BEFORE, Form, read_form
 from api.pages.render import page
 from api.presenters.case import banner
 from api.presenters.escalation import queue
@@ -25,6 +25,7 @@ from models.staff import StaffUser
 from services import oversight
 from services.commands import Commands
 from services.errors import Conflict, InvalidInput, NotFound
+from services.idempotency import KeyReused
 
 router = APIRouter(include_in_schema=False)
 LABELS = {"note": "Note"}
@@ -125,6 +126,7 @@ async def resolve(
         form.add_error("note", "Enter a note saying what was done about it")
         return _resolve_page(request, escalation, form, 422)
     commands: Commands = request.app.state.commands
+    release(session)
     try:
         body = ResolveEscalationBody.model_validate({"note": form.get("note")})
         row = await commands.resolve_escalation(
@@ -133,6 +135,10 @@ async def resolve(
             staff_actor(user, request),
             idempotency_key=f"page:{form.get('idempotency_key') or uuid.uuid4()}",
         )
+    except KeyReused:
+        form.add_error("note", SENT_BEFORE)
+        form.values["idempotency_key"] = str(uuid.uuid4())
+        return _resolve_page(request, escalation, form, 422)
     except (ValidationError, InvalidInput) as invalid:
         form.add_validation_errors(invalid)
         return _resolve_page(request, escalation, form, 422)

@@ -19,6 +19,12 @@ from api import csrf
 from services.error_text import friendly, lower_first, sentence
 from services.errors import InvalidInput, field_errors
 
+#: A form's idempotency key sent again with other answers (``services.idempotency.KeyReused``).
+SENT_BEFORE = (
+    "This form was sent before with different answers, and the first was kept. Check the case "
+    "page; to send this as well, send the form again"
+)
+
 
 class CsrfFailed(Exception):
     """A form without this browser's CSRF token (expired page, or sent from another site)."""

@@ -3,16 +3,17 @@
 from __future__ import annotations
 
 import asyncio
+import uuid
 from typing import Any
 
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlmodel import Session, col, select
 
-from api.deps import SessionDep, staff_actor
+from api.deps import SessionDep, release, staff_actor
 from api.pages import intake_form
 from api.pages.deps import StaffRecorder
-from api.pages.forms import Form, read_form
+from api.pages.forms import SENT_BEFORE, Form, read_form
 from api.pages.owner_choice import owner_options, partner_options, resolve_owner
 from api.pages.render import page
 from models.base import utcnow
@@ -22,6 +23,7 @@ from models.staff import StaffUser
 from services import intake
 from services.commands import Commands
 from services.errors import InvalidInput
+from services.idempotency import KeyReused
 
 router = APIRouter(include_in_schema=False)
 
@@ -86,6 +88,10 @@ async def record_case(request: Request, session: SessionDep, user: StaffRecorder
         return _page(request, session, form, status=422)
     try:
         row = await _start(request, session, user, form, parsed)
+    except KeyReused:
+        form.add_error("theme", SENT_BEFORE)
+        form.values["idempotency_key"] = str(uuid.uuid4())  # sent again, it is a new one
+        return _page(request, session, form, status=422)
     except InvalidInput as invalid:
         form.add_validation_errors(invalid)
         return _page(request, session, form, status=422)
@@ -108,6 +114,7 @@ async def _start(
             for name in ("new_owner_name", "new_owner_email", "new_owner_partner"):
                 form.values[f"{prefix}{name}"] = ""
             body.actions[i].owner_id = owner_id
+    release(session)
     commands: Commands = request.app.state.commands
     actor = staff_actor(user, request)
     return await commands.start_case(
@@ -115,5 +122,6 @@ async def _start(
             s, body, actor=actor, now=utcnow(), command_id=command_id
         ),
         actor,
+        body=body,
         idempotency_key=f"intake:{form.get('idempotency_key')}",
     )

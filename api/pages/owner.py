@@ -24,7 +24,7 @@ from models.audit import ActorKind
 from models.commands import AcknowledgeBody, Body, PostUpdateBody
 from models.inbox import InboxCommand
 from services.link_problems import LinkProblem
-from services.links import OwnerAccess, owner_access
+from services.links import OwnerAccess, check_owner_still_applies, owner_access
 
 router = APIRouter(include_in_schema=False)
 
@@ -79,20 +79,32 @@ async def _submit(
     body: Body,
     form: dict[str, str],
 ) -> Response:
+    """A form sent again (a double click, a retry) gets its first receipt, even once that first
+    one closed the action; a new one needs the link to apply still."""
     a = access.action
     actor = signed.link_actor(
         ActorKind.owner_link, a.owner_name or "Owner", access.claims.person, request
     )
     commands = request.app.state.commands
+    key = signed.idempotency_key(f"owner:{a.id}", form)
+    assignment = access.claims.assignment_no
+
+    sent_before = await signed.sent_before(
+        request,
+        lambda: commands.first_for_action(
+            a.id, kind, body, actor, idempotency_key=key, for_assignment=assignment
+        ),
+        receipt_base=base,
+        contact=access.contact,
+        back=base,
+    )
+    if sent_before is not None:
+        return sent_before
 
     async def send() -> InboxCommand:
+        check_owner_still_applies(access)
         row: InboxCommand = await commands.to_action(
-            a.id,
-            kind,
-            body,
-            actor,
-            idempotency_key=signed.idempotency_key(f"owner:{a.id}", form),
-            for_assignment=access.claims.assignment_no,
+            a.id, kind, body, actor, idempotency_key=key, for_assignment=assignment
         )
         return row
 
@@ -102,9 +114,14 @@ async def _submit(
 async def _verified_form(
     request: Request, action_id: uuid.UUID, token: str
 ) -> tuple[OwnerAccess, dict[str, str]]:
-    access = await _access(request, action_id, token)
+    """The link's access (checked to still apply by ``_submit``) and the form, CSRF-checked."""
+    access = await _access(request, action_id, token, allow_revoked=True)
     form = await signed.form_data(request)
-    signed.check_csrf(request, form, access.contact)
+    try:
+        signed.check_csrf(request, form, access.contact)
+    except LinkProblem:
+        check_owner_still_applies(access)  # a closed action says so first
+        raise
     return access, form
 
 
@@ -177,6 +194,10 @@ def _add_form_routes(spec: OwnerForm) -> None:
             spec.body, spec.build(form), spec.messages, required=spec.required
         )
         if body is None:
+            try:
+                check_owner_still_applies(access)
+            except LinkProblem as problem:
+                return signed.problem_page(request, problem)
             return _form_page(request, spec, access, base, values=form, errors=errors)
         return await _submit(request, access, base, spec.kind, body, form)
 

@@ -83,7 +83,7 @@ async def confirm(request: Request, case_id: uuid.UUID, token: str) -> Response:
         CONFIRM_QUESTION,
         _confirm_page,
         f"/presenter/{case_id}/{token}",
-        key=f"presenter:{access.presenter.id}",
+        scope=f"presenter:{access.presenter.id}",
         extra={},
     )
 
@@ -151,7 +151,7 @@ async def feedback(request: Request, action_id: uuid.UUID, token: str) -> Respon
         FEEDBACK_QUESTION,
         _feedback_page,
         f"/feedback/{action_id}/{token}",
-        key=f"feedback:{access.presenter.id}:{action_id}",
+        scope=f"feedback:{access.presenter.id}:{action_id}",
         extra={"action_id": action_id},
     )
 

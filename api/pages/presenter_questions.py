@@ -116,7 +116,7 @@ async def answer(
     page: QuestionPage,
     base: str,
     *,
-    key: str,
+    scope: str,
     extra: dict[str, Any],
 ) -> Response:
     """Check the submitted answer, then hand it to the case's workflow through the inbox."""
@@ -125,25 +125,36 @@ async def answer(
         signed.check_csrf(request, form, access.contact)
     except LinkProblem as problem:
         return signed.problem_page(request, problem)
-    if access.answered is not None:
-        return page(request, access, base)
     body, errors = signed.parse(
         question.body_type,
         {"answer": form.get("answer") or None, "comment": form.get("comment")},
         question.messages,
     )
+    commands = request.app.state.commands
+    actor = _actor(access, request)
+    key = signed.idempotency_key(scope, form)
+    extra = {"presenter_id": access.presenter.id, **extra}
+
+    if body is not None:
+        sent_before = await signed.sent_before(
+            request,
+            lambda: commands.first_for_case(
+                access.case.id, question.kind, body, actor, idempotency_key=key, extra=extra
+            ),
+            receipt_base=base,
+            contact=access.contact,
+            back=base,
+        )
+        if sent_before is not None:  # a double click: the first answer's receipt
+            return sent_before
+    if access.answered is not None:
+        return page(request, access, base)
     if body is None:
         return page(request, access, base, values=form, errors=errors)
-    commands = request.app.state.commands
 
     async def send() -> InboxCommand:
         row: InboxCommand = await commands.to_case(
-            access.case.id,
-            question.kind,
-            body,
-            _actor(access, request),
-            idempotency_key=signed.idempotency_key(key, form),
-            extra={"presenter_id": access.presenter.id, **extra},
+            access.case.id, question.kind, body, actor, idempotency_key=key, extra=extra
         )
         return row
 

@@ -14,7 +14,7 @@ from collections.abc import Callable
 from typing import Any, TypeVar
 
 from fastapi import HTTPException, Request
-from fastapi.responses import HTMLResponse, RedirectResponse
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from pydantic import BaseModel, ValidationError
 
 from api import csrf
@@ -22,7 +22,8 @@ from api.templating import render
 from models.audit import Actor, ActorKind
 from models.inbox import CommandStatus, InboxCommand
 from notifications.links import Links
-from services.errors import Conflict, InvalidInput, NotFound, field_errors
+from services.errors import Busy, Conflict, InvalidInput, NotFound, field_errors
+from services.idempotency import KeyReused
 from services.link_problems import Contact, LinkProblem
 
 T = TypeVar("T")
@@ -168,11 +169,71 @@ async def submit(
     """Submit a command and redirect to its receipt (post/redirect/get)."""
     try:
         row: InboxCommand = await send()
+    except LinkProblem as problem:
+        return problem_page(request, problem)
+    except KeyReused:
+        return problem_page(request, _sent_before(contact, back))
+    except Busy as busy:
+        return busy_page(request, busy, contact, back)
     except Conflict as conflict:
         return refused(request, str(conflict), contact, back)
     except (InvalidInput, NotFound) as error:
         return refused(request, str(error), contact, back)
     return RedirectResponse(f"{receipt_base}/receipt/{row.id}", status_code=303)
+
+
+async def sent_before(
+    request: Request,
+    find: Callable[[], Any],
+    *,
+    receipt_base: str,
+    contact: Contact | None,
+    back: str,
+) -> Response | None:
+    """If this form was sent before (its submission id, from this person), the first one's
+    receipt; None if it is new. Looked up before any check of the record's state, so a double
+    click gets the first receipt even when the first submission closed the action."""
+    try:
+        row: InboxCommand | None = await find()
+    except KeyReused:
+        return problem_page(request, _sent_before(contact, back))
+    except Busy as busy:
+        return busy_page(request, busy, contact, back)
+    if row is None:
+        return None
+    return RedirectResponse(f"{receipt_base}/receipt/{row.id}", status_code=303)
+
+
+def busy_page(request: Request, busy: Busy, contact: Contact | None, back: str) -> HTMLResponse:
+    response = problem_page(request, _busy(contact, back))
+    response.headers["Retry-After"] = str(busy.retry_after)
+    return response
+
+
+def _sent_before(contact: Contact | None, back: str) -> LinkProblem:
+    return LinkProblem(
+        422,
+        "This form was sent already",
+        [
+            "You sent this form before with different answers, and we kept the first. To send "
+            "something new, go back to the action and open the form again.",
+            "Nothing more has been changed.",
+        ],
+        contact=contact,
+        back=(back, "Go back to the action"),
+    )
+
+
+def _busy(contact: Contact | None, back: str) -> LinkProblem:
+    return LinkProblem(
+        503,
+        "We are very busy just now",
+        [
+            "Nothing has been saved. Please go back and send the form again in a minute.",
+        ],
+        contact=contact,
+        back=(back, "Go back to the action"),
+    )
 
 
 def receipt_context(row: InboxCommand) -> dict[str, Any]:

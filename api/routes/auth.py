@@ -5,15 +5,16 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, HTTPException, status
+from fastapi import APIRouter, Depends, HTTPException, Request, status
 from fastapi.security import OAuth2PasswordRequestForm
 from pydantic import BaseModel
 from sqlmodel import select
 
 from api.deps import CurrentStaff, SessionDep, SettingsDep, TokensDep, UserManager
-from models.base import utcnow
 from models.staff import StaffUser, StaffUserCreate, StaffUserPublic
 from services import directory, signin
+from services.errors import Busy
+from services.throttle import Throttled
 
 router = APIRouter(tags=["auth"])
 
@@ -24,19 +25,27 @@ class Token(BaseModel):
     expires_in: int
 
 
-@router.post("/auth/token")
-def issue_token(
+@router.post(
+    "/auth/token",
+    responses={
+        401: {"description": "The email address or password is not right (or it is locked)."},
+        429: {"description": "Too many attempts, or too many at once: see Retry-After."},
+    },
+)
+async def issue_token(
     form: Annotated[OAuth2PasswordRequestForm, Depends()],
-    session: SessionDep,
+    request: Request,
     tokens: TokensDep,
     settings: SettingsDep,
 ) -> Token:
     """Sign in with email (as ``username``) and password; returns a bearer token.
 
-    Shares the sign-in page's lockout: repeated failures lock the account for a while."""
+    Shares the sign-in page's throttling and lockout: repeated failures lock the account for a
+    while, and too many attempts a minute are answered 429 with Retry-After."""
+    signin_service: signin.SignIn = request.app.state.signin
     try:
-        user = signin.authenticate(
-            session=session, email=form.username, password=form.password, now=utcnow()
+        user = await signin_service.authenticate(
+            form.username, form.password, address=request.client.host if request.client else None
         )
     except signin.SignInRefused as refused:
         raise HTTPException(
@@ -44,6 +53,12 @@ def issue_token(
             detail=str(refused),
             headers={"WWW-Authenticate": "Bearer"},
         ) from refused
+    except (Throttled, Busy) as busy:
+        raise HTTPException(
+            status.HTTP_429_TOO_MANY_REQUESTS,
+            detail=str(busy),
+            headers={"Retry-After": str(busy.retry_after)},
+        ) from busy
     return Token(
         access_token=tokens.issue(user.id, user.token_version),
         expires_in=settings.token_hours * 3600,

@@ -50,6 +50,7 @@ async def start_case(
             session, body, actor=actor, now=utcnow(), command_id=command_id
         ),
         actor,
+        body=body,
         idempotency_key=idempotency_key,
     )
     return receipt_response(row, created=True)

@@ -90,7 +90,7 @@ def test_the_workflows_answer_is_kept_when_it_lands_while_the_row_is_marked_deli
         return utcnow()
 
     monkeypatch.setattr("services.inbox.utcnow", now_after_the_workflow_answered)
-    assert inbox._mark(row.id, CommandStatus.delivered) is CommandStatus.applied
+    assert inbox._move(row.id, CommandStatus.delivered) is CommandStatus.applied
     assert answered
     kept = inbox.get(row.id)
     assert (kept.status, kept.outcome_message) == (CommandStatus.applied, "Note added.")

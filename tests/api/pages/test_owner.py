@@ -113,6 +113,39 @@ async def test_a_double_click_sends_one_update(site: LinkSite) -> None:
         assert len(session.exec(select(ActionUpdate)).all()) == 1
 
 
+async def test_a_double_click_on_done_gets_the_first_receipt_after_the_action_closed(
+    site: LinkSite,
+) -> None:
+    link = site.owner_link()
+    async with site.browser() as owner:
+        page = await owner.get(f"{link}/done")
+        fields = {**form_fields(page.text), "text": "Every flat surveyed."}
+        before = site.commands_stored()
+        first = await owner.post(f"{link}/done", data=fields)
+        assert site.action().status is ActionStatus.done  # the first closed the action
+        second = await owner.post(f"{link}/done", data=fields)
+    assert (second.status_code, second.headers["location"]) == (
+        first.status_code,
+        first.headers["location"],
+    )
+    assert site.commands_stored() == before + 1
+
+
+async def test_the_same_form_sent_again_with_other_words_is_refused_and_the_first_kept(
+    site: LinkSite,
+) -> None:
+    link = site.owner_link()
+    async with site.browser() as owner:
+        page = await owner.get(f"{link}/update")
+        fields = {**form_fields(page.text), "rag": "green"}
+        first = await owner.post(f"{link}/update", data={**fields, "text": "Booked them."})
+        other = await owner.post(f"{link}/update", data={**fields, "text": "Changed my mind."})
+    assert first.status_code == 303
+    assert other.status_code == 422 and "This form was sent already" in other.text
+    with site.sessions() as session:
+        assert [u.text for u in session.exec(select(ActionUpdate)).all()] == ["Booked them."]
+
+
 async def test_done_closes_the_action_and_the_link_then_only_says_so(site: LinkSite) -> None:
     link = site.owner_link()
     async with site.browser() as owner:
