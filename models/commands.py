@@ -15,6 +15,7 @@ from models.action import OWNED, ActionCreate, ActionStatus
 from models.audit import Actor
 from models.partner import OwnerRef
 from models.rag import Rag
+from models.text import CleanText
 
 Text = Annotated[str, Field(min_length=1, max_length=10_000)]
 Reason = Annotated[
@@ -23,7 +24,7 @@ Reason = Annotated[
 ]
 
 
-class Body(BaseModel):
+class Body(CleanText, BaseModel):
     model_config = ConfigDict(extra="forbid")
 
 

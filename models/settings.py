@@ -1,8 +1,10 @@
 """One settings object for every process (API, worker, CLI), read from CVT_* environment variables
-or a ``.env`` file. Outside development it refuses the default secret."""
+or a ``.env`` file. Outside development it refuses the default secret; development (or the default
+secret) only ever listens on this machine (``exposure_refusal``)."""
 
 from __future__ import annotations
 
+import ipaddress
 from functools import lru_cache
 from pathlib import Path
 from typing import Literal, Self
@@ -36,6 +38,15 @@ class Settings(BaseSettings):
     )
     relay_interval_seconds: float = 2.0
     token_hours: int = 12
+    max_request_bytes: int = Field(
+        default=1024 * 1024,
+        gt=0,
+        description="The largest request body accepted (bigger ones are answered 413).",
+    )
+    swagger_ui_dir: Path = Field(
+        default=PROJECT_ROOT / "node_modules" / "swagger-ui-dist",
+        description="Swagger UI (npm swagger-ui-dist), served at /static/swagger for /docs.",
+    )
     nhsuk_assets_dir: Path = Field(
         default=PROJECT_ROOT / "node_modules" / "nhsuk-frontend" / "dist" / "nhsuk",
         description="The built NHS.UK frontend (npm nhsuk-frontend), served at /static/nhsuk.",
@@ -92,6 +103,41 @@ class Settings(BaseSettings):
                 "python -c 'import secrets; print(secrets.token_urlsafe(48))'"
             )
         return self
+
+    @property
+    def loopback_only(self) -> bool:
+        """Development settings (or the well-known secret) may only answer this machine."""
+        return self.environment == "development" or self.secret_key.get_secret_value() in (
+            DEFAULT_SECRET,
+            "",
+        )
+
+    def exposure_refusal(self, host: str) -> str | None:
+        """Why the web app must not listen on ``host`` with these settings (None: it may)."""
+        if not self.loopback_only or is_loopback(host):
+            return None
+        why = (
+            "the development environment"
+            if self.environment == "development"
+            else "the well-known development secret"
+        )
+        return (
+            f"Refusing to listen on {host}: with {why}, anyone who can reach the app could sign "
+            "staff sessions and owners' links, and read the mail catcher. Development listens on "
+            "127.0.0.1 only. To serve others, set CVT_ENVIRONMENT=production and CVT_SECRET_KEY "
+            "to a long random secret (python -c 'import secrets; "
+            "print(secrets.token_urlsafe(48))')."
+        )
+
+
+def is_loopback(host: str) -> bool:
+    """``127.0.0.1``, ``::1``, ``localhost``: this machine only (``0.0.0.0`` is every address)."""
+    if host.strip("[]").lower() == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False
 
 
 @lru_cache

@@ -8,8 +8,6 @@ nothing. All or nothing: if any row is wrong, nothing is written.
 
 from __future__ import annotations
 
-import csv
-import io
 from dataclasses import dataclass, field
 
 from pydantic import ValidationError
@@ -17,6 +15,7 @@ from sqlalchemy import func
 from sqlmodel import Session, col, select
 
 from models.partner import Owner, OwnerCreate, Partner, PartnerCreate
+from services import csv_files
 from services.error_text import friendly
 
 COLUMNS = ["partner", "partner_kind", "owner_name", "owner_email", "job_title"]
@@ -53,9 +52,7 @@ def _header(name: str) -> str:
 
 def export_csv(*, session: Session) -> str:
     """Every active partner and owner, in the import's own columns."""
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(COLUMNS)
+    rows: list[list[str]] = [COLUMNS]
     partners = session.exec(select(Partner).where(col(Partner.active)).order_by(col(Partner.name)))
     for partner in partners.all():
         owners: list[Owner | None] = list(
@@ -66,7 +63,7 @@ def export_csv(*, session: Session) -> str:
             ).all()
         ) or [None]
         for owner in owners:
-            writer.writerow(
+            rows.append(
                 [
                     partner.name,
                     partner.kind or "",
@@ -75,11 +72,11 @@ def export_csv(*, session: Session) -> str:
                     (owner.job_title or "") if owner else "",
                 ]
             )
-    return out.getvalue()
+    return csv_files.write_rows(rows)
 
 
 def import_csv(*, session: Session, text: str, dry_run: bool) -> DirectoryImport:
-    reader = csv.DictReader(io.StringIO(text.lstrip("\ufeff")))
+    reader = csv_files.read_rows(text.lstrip("\ufeff"))
     headers = [_header(h) for h in (reader.fieldnames or [])]
     result = DirectoryImport(rows=[])
     if not headers:

@@ -14,6 +14,7 @@ from sqlmodel import Session, select
 
 from models.formatting import clock_time
 from models.staff import StaffUser
+from models.text import forbidden_character
 from services.passwords import verify_password
 
 MAX_FAILURES = 5
@@ -26,6 +27,8 @@ class SignInRefused(Exception):
 
 
 def find_user(session: Session, email: str) -> StaffUser | None:
+    if forbidden_character(email):  # no account has one (and PostgreSQL cannot compare a NUL)
+        return None
     return session.exec(
         select(StaffUser).where(func.lower(StaffUser.email) == email.strip().lower())
     ).first()
