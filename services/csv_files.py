@@ -48,7 +48,9 @@ def restore(value: str) -> str:
 def write_rows(rows: Iterable[Sequence[Any]]) -> str:
     """Rows (the first one the header) as CSV text, every cell neutralised."""
     buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
+    # CR LF ends a line (RFC 4180): the writer then quotes a cell holding either, as it must
+    # for text from a form's textarea, whose lines end CR LF.
+    writer = csv.writer(buffer, lineterminator="\r\n")
     for row in rows:
         writer.writerow([neutralise(cell) for cell in row])
     return buffer.getvalue()

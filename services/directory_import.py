@@ -9,6 +9,7 @@ nothing. All or nothing: if any row is wrong, nothing is written.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 from pydantic import ValidationError
 from sqlalchemy import func
@@ -44,6 +45,10 @@ class DirectoryImport:
     @property
     def changes(self) -> int:
         return sum(1 for r in self.rows if not r.outcome.startswith("No change"))
+
+
+def _message(error: Any) -> str:
+    return str(error["msg"]).removeprefix("Value error, ")
 
 
 def _header(name: str) -> str:
@@ -128,7 +133,7 @@ def _plan_row(
     try:
         partner_body = PartnerCreate.model_validate({"name": name, "kind": kind})
     except ValidationError as error:
-        row.errors += [friendly(e, str(e["msg"]), "partner") for e in error.errors()]
+        row.errors += [friendly(e, _message(e), "partner") for e in error.errors()]
         return
     partner = partners.get(name.lower())
     if partner is None:
@@ -171,7 +176,7 @@ def _plan_owner(
         )
     except ValidationError as error:
         row.errors += [
-            friendly(e, str(e["msg"]), f"owner_{e['loc'][0]}" if e["loc"] else "owner")
+            friendly(e, _message(e), f"owner_{e['loc'][0]}" if e["loc"] else "owner")
             for e in error.errors()
         ]
         return
