@@ -4,10 +4,10 @@
   thousands of owners fits), whether it says its length up front or streams it.
 - **Control characters in the address** (404 for the path, 422 for a query parameter, naming it):
   no record's id or name holds one (``models.text``), and PostgreSQL cannot even compare with NUL.
-- **Development settings reached from another machine** (503): with the development environment
-  or the well-known default secret, anyone who can reach the app could sign staff sessions and
-  owners' links. ``cvt api`` refuses to start that way; this covers a server started some other
-  way (``uvicorn --host 0.0.0.0``).
+- **Development settings reached from another machine** (503): in development, with its
+  well-known default secret, anyone who can reach the app could sign staff sessions and owners'
+  links. ``cvt api`` refuses to start that way (``Settings.exposure_refusal``); this covers a
+  server started some other way (``uvicorn --host 0.0.0.0``).
 """
 
 from __future__ import annotations

@@ -106,24 +106,18 @@ class Settings(BaseSettings):
 
     @property
     def loopback_only(self) -> bool:
-        """Development settings (or the well-known secret) may only answer this machine."""
-        return self.environment == "development" or self.secret_key.get_secret_value() in (
-            DEFAULT_SECRET,
-            "",
-        )
+        """Development (where the well-known default secret is allowed, and /dev/mail is open)
+        answers this machine only. Outside it, the default secret is refused at once."""
+        return self.environment == "development"
 
     def exposure_refusal(self, host: str) -> str | None:
         """Why the web app must not listen on ``host`` with these settings (None: it may)."""
         if not self.loopback_only or is_loopback(host):
             return None
-        why = (
-            "the development environment"
-            if self.environment == "development"
-            else "the well-known development secret"
-        )
         return (
-            f"Refusing to listen on {host}: with {why}, anyone who can reach the app could sign "
-            "staff sessions and owners' links, and read the mail catcher. Development listens on "
+            f"Refusing to listen on {host}: this is the development environment, where anyone "
+            "who can reach the app could sign staff sessions and owners' links with the "
+            "well-known default secret, and read the mail catcher. Development listens on "
             "127.0.0.1 only. To serve others, set CVT_ENVIRONMENT=production and CVT_SECRET_KEY "
             "to a long random secret (python -c 'import secrets; "
             "print(secrets.token_urlsafe(48))')."

@@ -24,7 +24,7 @@ FORMULAS = [
     "'=already quoted once",
     "''+twice",
 ]
-PLAIN = ["", "Damp and mould", "'Tis the season", "Survey – every flat", "a,b \"quoted\"\nnext"]
+PLAIN = ["", "Damp and mould", "'Tis the season", "Survey – every flat", 'a,b "quoted"\nnext']
 
 
 @pytest.mark.parametrize("value", FORMULAS)
@@ -110,7 +110,7 @@ def test_the_directory_export_neutralises_and_imports_back_as_no_change(
     sessions: SessionFactory,
 ) -> None:
     with sessions() as session:
-        session.add(Partner(name="=HYPERLINK(\"https://evil.example\")", kind="+council"))
+        session.add(Partner(name='=HYPERLINK("https://evil.example")', kind="+council"))
         session.commit()
         text = directory_import.export_csv(session=session)
         assert "'=HYPERLINK" in text and "'+council" in text
