@@ -3,8 +3,6 @@ cookie a forged request would carry); forms take their CSRF token from the body 
 
 from __future__ import annotations
 
-import httpx2
-
 from models.db import SessionFactory
 from tests.factories import add_board, staff_headers
 from tests.live import LiveApp
