@@ -290,6 +290,24 @@ def _import_files(sessions: SessionFactory) -> None:
 # --- the ways out -----------------------------------------------------------------------------
 
 
+async def _presenter_answer(live: LiveApp, link: str) -> None:
+    async with httpx2.AsyncClient(base_url=live.base_url, timeout=60) as presenter:
+        form = await presenter.get(link)
+        fields = {
+            "csrf_token": csrf_token(form.text),
+            "submission": form.text.split('name="submission" value="')[1].split('"')[0],
+            "answer": "missing",
+        }
+        refused = await presenter.post(link, data={**fields, "comment": "Missing\x0b one"})
+        assert refused.status_code == 422
+        assert "invisible control character (U+000B vertical tab)" in text_of(refused.text)
+        sent = assert_no_5xx(
+            await presenter.post(link, data={**fields, "comment": rich("Presenter says:")})
+        )
+        assert sent.status_code == 303, sent.text
+        assert_inert_html((await presenter.get(sent.headers["location"])).text, "the receipt")
+
+
 def _links(live: LiveApp) -> Links:
     return Links(
         live.settings.secret_key.get_secret_value(),
@@ -324,6 +342,7 @@ async def _pages_show_it_escaped(
         assert action is not None and action.owner_id is not None
         owner_link = _links(live).owner_url(action.id, action.owner_id, action.assignment_no)
     presenter_link = _links(live).presenter_url(case_id, presenter_id)
+    await _presenter_answer(live, presenter_link)
     for link in (owner_link, presenter_link):
         page = assert_no_5xx(await http.get(link))
         assert page.status_code == 200
