@@ -7,7 +7,7 @@ rules both the API (for a quick answer) and the workflow (the final word) apply.
 
 import uuid
 from datetime import date, datetime
-from typing import Annotated, Literal, Self
+from typing import Annotated, ClassVar, Literal, Self
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
@@ -29,6 +29,9 @@ class Body(CleanText, BaseModel):
 
 
 class CommandEnvelope(BaseModel):
+    #: Its body was checked when it came in (models.text): a replayed history must still load.
+    text_checked_on_entry: ClassVar[bool] = True
+
     command_id: uuid.UUID
     actor: Actor
     received_at: datetime

@@ -101,12 +101,16 @@ class CleanText:
 
     Nested models check their own fields when they use it too, so errors keep their full path
     (``presenters.0.name``). Records read back from the database do not use it: they show what
-    is stored, made safe for each output by ``printable``.
+    is stored, made safe for each output by ``printable``. A schema that carries input already
+    taken in (a command on its way to, or replayed by, a workflow) sets ``text_checked_on_entry``:
+    a workflow whose history holds older text must still replay.
     """
 
     @field_validator("*", mode="after")
     @classmethod
     def _no_control_characters(cls, value: Any, info: ValidationInfo) -> Any:  # noqa: ARG003
+        if getattr(cls, "text_checked_on_entry", False):
+            return value
         return _check_nested(value)
 
 

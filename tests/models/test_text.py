@@ -3,7 +3,6 @@ and zero-width characters are text; ``printable`` makes anything already stored 
 
 from __future__ import annotations
 
-import types
 import typing
 import uuid
 
@@ -56,7 +55,9 @@ INPUT_SCHEMAS: list[type[BaseModel]] = [
     *(
         value
         for value in vars(commands).values()
-        if isinstance(value, type) and issubclass(value, commands.Body)
+        if isinstance(value, type)
+        and issubclass(value, commands.Body)
+        and not issubclass(value, commands.CommandEnvelope)
     ),
 ]
 
@@ -75,17 +76,12 @@ def test_real_writing_is_kept(text: str) -> None:
 
 
 def _text_fields(model: type[BaseModel]) -> list[str]:
-    """Fields whose annotation is ``str`` (or optional ``str``, or a list of them)."""
-    out = []
-    for name, info in model.model_fields.items():
-        annotation = info.annotation
-        args = typing.get_args(annotation)
-        if annotation is str or (
-            isinstance(annotation, types.UnionType | typing._UnionGenericAlias)  # type: ignore[attr-defined]
-            and str in args
-        ):
-            out.append(name)
-    return out
+    """Fields whose annotation is ``str`` or optional ``str``."""
+    return [
+        name
+        for name, info in model.model_fields.items()
+        if info.annotation is str or str in typing.get_args(info.annotation)
+    ]
 
 
 @pytest.mark.parametrize("model", INPUT_SCHEMAS, ids=lambda m: m.__name__)
@@ -123,6 +119,19 @@ def test_a_command_body_refuses_them_too() -> None:
     assert caught.value.errors()[0]["loc"] == ("text",)
     ok = commands.AssignOwnerBody(owner_id=uuid.uuid4(), note="Mary’s team\tfrom Monday")
     assert ok.note == "Mary’s team\tfrom Monday"
+
+
+def test_a_command_already_taken_in_still_loads_from_a_workflow_history() -> None:
+    """Text stored before control characters were refused must not stop a workflow replaying."""
+    old = commands.AddNote(
+        command_id=uuid.uuid4(),
+        actor={"kind": "staff", "name": "Eve"},
+        received_at="2026-01-14T09:00:00Z",
+        text="Noted\x00 before the rule",
+    )
+    assert commands.AddNote.model_validate(old.model_dump(mode="json")).text == old.text
+    with pytest.raises(ValidationError):
+        commands.AddNoteBody.model_validate({"text": "Noted\x00 after the rule"})
 
 
 def test_find_forbidden_names_the_path_in_a_raw_record() -> None:
