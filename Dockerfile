@@ -23,7 +23,9 @@ COPY demo demo
 RUN pip install --no-cache-dir -c requirements.lock . \
     && useradd --system --uid 10001 app
 COPY --from=assets /app/node_modules/nhsuk-frontend/dist/nhsuk /app/assets/nhsuk
-ENV CVT_NHSUK_ASSETS_DIR=/app/assets/nhsuk
+COPY --from=assets /app/node_modules/swagger-ui-dist /app/assets/swagger-ui
+ENV CVT_NHSUK_ASSETS_DIR=/app/assets/nhsuk CVT_SWAGGER_UI_DIR=/app/assets/swagger-ui
 USER app
 EXPOSE 8000
+# Refuses to start with development settings: set CVT_ENVIRONMENT=production and CVT_SECRET_KEY.
 CMD ["cvt", "api", "--host", "0.0.0.0", "--port", "8000"]

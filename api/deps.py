@@ -67,20 +67,18 @@ def get_current_staff(
     tokens: TokensDep,
     credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
 ) -> StaffUser:
-    """The staff member signed in by bearer token (API) or session cookie (pages)."""
-    user_id = None
-    version = None
-    if credentials is not None:
-        try:
-            user_id, version = tokens.read(credentials.credentials)
-        except TokenError as error:
-            raise _unauthorised(str(error)) from error
-    else:
-        cookie_user = getattr(request.state, "staff_user_id", None)
-        if cookie_user is not None:
-            user_id, version = cookie_user
-    if user_id is None:
-        raise _unauthorised("Sign in first: send 'Authorization: Bearer <token>'.")
+    """The staff member signed in by bearer token. Only a token: the JSON API ignores the staff
+    pages' session cookie, which a browser would send with a request forged by another site (the
+    pages protect their forms with CSRF tokens; the API has no forms, and programs use tokens)."""
+    if credentials is None:
+        raise _unauthorised(
+            "Sign in first: send 'Authorization: Bearer <token>' (a token from "
+            "POST /api/v1/auth/token; the staff pages' sign-in does not work here)."
+        )
+    try:
+        user_id, version = tokens.read(credentials.credentials)
+    except TokenError as error:
+        raise _unauthorised(str(error)) from error
     user = load_staff(request, user_id)
     if user is None or not user.active or user.token_version != version:
         raise _unauthorised("Your sign-in is no longer valid: sign in again.")

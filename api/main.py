@@ -9,17 +9,21 @@ from contextlib import asynccontextmanager
 from pathlib import Path
 
 from fastapi import FastAPI
-from fastapi.staticfiles import StaticFiles
 from sqlalchemy.engine import Engine
 from temporalio.client import Client
 
-from api import errors
-from api.pages import devmail, info, owner, presenter, staff
+from api import error_pages, errors
+from api.head import HeadAsGet
+from api.headers import SecurityHeaders, inline_script_hashes, page_policy
+from api.pages import devmail, docs, info, owner, presenter, staff
 from api.pages import reports as report_pages
+from api.request_guard import RequestGuard
 from api.routes import actions, auth, boards, cases, commands, directory, escalations
 from api.routes import reports as report_routes
 from api.security import StaffTokens
 from api.session import StaffSessionMiddleware
+from api.static import Assets
+from api.templating import templates
 from models.db import create_engine, session_factory
 from models.settings import Settings, get_settings
 from services.commands import Commands
@@ -97,10 +101,11 @@ def create_app(
         version="0.1.0",
         lifespan=lifespan,
         openapi_url=f"{API_PREFIX}/openapi.json",
-        docs_url="/docs",
+        docs_url=None,  # api.pages.docs serves Swagger UI from this site
         redoc_url=None,
     )
     errors.install(app)
+    app.include_router(docs.router)
     for module in (auth, boards, directory, cases, actions, escalations, commands):
         app.include_router(module.router, prefix=API_PREFIX)
     app.include_router(report_routes.router, prefix=API_PREFIX)
@@ -112,17 +117,25 @@ def create_app(
     app.include_router(report_pages.router)
     app.include_router(report_pages.public_router)
     staff.install(app)
+    error_pages.install(app)  # after every JSON handler: it wraps them for browsers
     app.add_middleware(
         StaffSessionMiddleware,
         secret=settings.secret_key.get_secret_value(),
         max_age_seconds=settings.token_hours * 3600,
     )
-    app.mount(
-        "/static/nhsuk",
-        StaticFiles(directory=settings.nhsuk_assets_dir, check_dir=False),
-        name="nhsuk",
+    # Outermost last: headers on every answer, HEAD as GET, then refusals before any route.
+    app.add_middleware(
+        RequestGuard,
+        max_body_bytes=settings.max_request_bytes,
+        loopback_only=settings.loopback_only,
     )
-    app.mount("/static/app", StaticFiles(directory=APP_STATIC), name="app-static")
+    app.add_middleware(HeadAsGet)
+    app.state.page_csp = page_policy(inline_script_hashes(templates.env))
+    app.add_middleware(SecurityHeaders, page_csp=app.state.page_csp)
+    assets = app.state.assets = Assets()
+    assets.mount(app, "nhsuk", settings.nhsuk_assets_dir)
+    assets.mount(app, "swagger", settings.swagger_ui_dir)
+    assets.mount(app, "app", APP_STATIC)
 
     @app.get("/healthz", include_in_schema=False)
     def healthz() -> dict[str, str]:

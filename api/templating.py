@@ -14,7 +14,9 @@ from fastapi.templating import Jinja2Templates
 from jinja2 import ChainableUndefined, ChoiceLoader, Environment, FileSystemLoader, PackageLoader
 
 from api import csrf
+from api.static import asset_url
 from models.formatting import FILTERS, SERVICE_NAME
+from models.text import printable_output
 
 TEMPLATES = Path(__file__).parent / "templates"
 
@@ -30,11 +32,13 @@ def build_environment(*extra_dirs: Path) -> Environment:
         ),
         undefined=ChainableUndefined,
         autoescape=True,
+        finalize=printable_output,
         trim_blocks=True,
         lstrip_blocks=True,
     )
     env.filters.update(FILTERS)
     env.globals["service_name"] = SERVICE_NAME
+    env.globals["asset_url"] = asset_url
     return env
 
 

@@ -61,9 +61,13 @@ def worker() -> None:
 
 @app.command()
 def api(host: str = "127.0.0.1", port: int = 8000) -> None:
-    """Run the web app and JSON API."""
+    """Run the web app and JSON API (development settings: on 127.0.0.1 only)."""
     import uvicorn
 
+    refusal = get_settings().exposure_refusal(host)
+    if refusal is not None:
+        typer.echo(refusal, err=True)
+        raise typer.Exit(2)
     uvicorn.run("api.main:app", factory=True, host=host, port=port, proxy_headers=True)
 
 

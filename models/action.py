@@ -13,6 +13,7 @@ from models.escalation import EscalationRecord
 from models.partner import OwnerRef
 from models.policy import end_of_day
 from models.rag import Rag, RagSource
+from models.text import CleanText
 from models.timer import PendingTimerPublic
 
 
@@ -37,7 +38,7 @@ STATUS_LABELS = {
 OWNED = frozenset({ActionStatus.awaiting_acknowledgement, ActionStatus.in_progress})
 
 
-class ActionCreate(SQLModel):
+class ActionCreate(CleanText, SQLModel):
     """An action as the board agreed it. The owner may not be named yet."""
 
     text: str = Field(min_length=3, max_length=5_000)

@@ -10,6 +10,7 @@ from sqlmodel import Field, SQLModel
 
 from models.base import enum_column, json_column, new_id, utc_column
 from models.policy import Policy
+from models.text import CleanText
 
 
 class BoardBase(SQLModel):
@@ -23,11 +24,11 @@ class BoardBase(SQLModel):
     cv_lead_email: EmailStr = Field(max_length=320)
 
 
-class BoardCreate(BoardBase):
+class BoardCreate(CleanText, BoardBase):
     policy: Policy = Field(default_factory=Policy)
 
 
-class BoardUpdate(SQLModel):
+class BoardUpdate(CleanText, SQLModel):
     name: str | None = Field(default=None, min_length=2, max_length=200)
     engagement_lead_name: str | None = Field(default=None, min_length=1, max_length=200)
     engagement_lead_email: EmailStr | None = None

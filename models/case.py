@@ -12,6 +12,7 @@ from models.action import ActionCreate, ActionRecord
 from models.base import enum_column, json_column, new_id, utc_column
 from models.escalation import EscalationRecord
 from models.presenter import PresenterCreate, PresenterRecord
+from models.text import CleanText
 from models.timer import PendingTimerPublic
 
 
@@ -49,7 +50,7 @@ class CaseCore(SQLModel):
     )
 
 
-class CaseCreate(CaseCore):
+class CaseCreate(CleanText, CaseCore):
     """What the engagement lead records after a board meeting; starts the case."""
 
     board: str = Field(min_length=2, max_length=40, description="The board's slug, e.g. 'tht'.")

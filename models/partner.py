@@ -7,6 +7,7 @@ from pydantic import BaseModel, ConfigDict, EmailStr
 from sqlmodel import Field, SQLModel
 
 from models.base import new_id, utc_column
+from models.text import CleanText
 
 
 class PartnerBase(SQLModel):
@@ -16,7 +17,7 @@ class PartnerBase(SQLModel):
     )
 
 
-class PartnerCreate(PartnerBase):
+class PartnerCreate(CleanText, PartnerBase):
     pass
 
 
@@ -37,7 +38,7 @@ class OwnerBase(SQLModel):
     job_title: str | None = Field(default=None, max_length=200)
 
 
-class OwnerCreate(OwnerBase):
+class OwnerCreate(CleanText, OwnerBase):
     partner_id: uuid.UUID
 
 

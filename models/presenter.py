@@ -10,6 +10,7 @@ from pydantic import EmailStr, model_validator
 from sqlmodel import Field, SQLModel
 
 from models.base import new_id
+from models.text import CleanText
 
 
 class PresenterBase(SQLModel):
@@ -35,7 +36,7 @@ class PresenterBase(SQLModel):
         return self.name or self.organisation or "Unnamed presenter"
 
 
-class PresenterCreate(PresenterBase):
+class PresenterCreate(CleanText, PresenterBase):
     @model_validator(mode="after")
     def _named_somehow(self) -> "PresenterCreate":
         if not (self.name or self.organisation):

@@ -16,6 +16,7 @@ from pydantic import Field as PayloadField
 from sqlmodel import Field, SQLModel
 
 from models.base import enum_column, json_column, new_id, utc_column
+from models.text import CleanText
 
 REPORT_NAMESPACE = uuid.UUID("1d3c3b9e-8a51-4f0e-9d5a-2b1f6f3f0c11")
 
@@ -126,22 +127,22 @@ class ReportDetail(ReportSummary):
     rows: list[ReportRowRecord] = Field(default_factory=list)
 
 
-class CommentEdit(BaseModel):
+class CommentEdit(CleanText, BaseModel):
     comment: str = PayloadField(min_length=1, max_length=20_000)
 
 
-class AnnualRequest(BaseModel):
+class AnnualRequest(CleanText, BaseModel):
     board: str
     period_start: date | None = None
     period_end: date | None = None
 
 
-class QuarterlyRequest(BaseModel):
+class QuarterlyRequest(CleanText, BaseModel):
     board: str
     meeting_date: date = PayloadField(description="The board meeting that receives the report.")
 
 
-class DigestRequest(BaseModel):
+class DigestRequest(CleanText, BaseModel):
     board: str
     meeting_date: date = PayloadField(description="The ELG meeting the digest is for.")
 

@@ -1,8 +1,10 @@
 """One settings object for every process (API, worker, CLI), read from CVT_* environment variables
-or a ``.env`` file. Outside development it refuses the default secret."""
+or a ``.env`` file. Outside development it refuses the default secret; development (or the default
+secret) only ever listens on this machine (``exposure_refusal``)."""
 
 from __future__ import annotations
 
+import ipaddress
 from functools import lru_cache
 from pathlib import Path
 from typing import Any, Literal, Self
@@ -71,6 +73,15 @@ class Settings(BaseSettings):
         default=10, description="Sign-in attempts for one email address a minute."
     )
     token_hours: int = 12
+    max_request_bytes: int = Field(
+        default=1024 * 1024,
+        gt=0,
+        description="The largest request body accepted (bigger ones are answered 413).",
+    )
+    swagger_ui_dir: Path = Field(
+        default=PROJECT_ROOT / "node_modules" / "swagger-ui-dist",
+        description="Swagger UI (npm swagger-ui-dist), served at /static/swagger for /docs.",
+    )
     nhsuk_assets_dir: Path = Field(
         default=PROJECT_ROOT / "node_modules" / "nhsuk-frontend" / "dist" / "nhsuk",
         description="The built NHS.UK frontend (npm nhsuk-frontend), served at /static/nhsuk.",
@@ -137,6 +148,35 @@ class Settings(BaseSettings):
                 "python -c 'import secrets; print(secrets.token_urlsafe(48))'"
             )
         return self
+
+    @property
+    def loopback_only(self) -> bool:
+        """Development (where the well-known default secret is allowed, and /dev/mail is open)
+        answers this machine only. Outside it, the default secret is refused at once."""
+        return self.environment == "development"
+
+    def exposure_refusal(self, host: str) -> str | None:
+        """Why the web app must not listen on ``host`` with these settings (None: it may)."""
+        if not self.loopback_only or is_loopback(host):
+            return None
+        return (
+            f"Refusing to listen on {host}: this is the development environment, where anyone "
+            "who can reach the app could sign staff sessions and owners' links with the "
+            "well-known default secret, and read the mail catcher. Development listens on "
+            "127.0.0.1 only. To serve others, set CVT_ENVIRONMENT=production and CVT_SECRET_KEY "
+            "to a long random secret (python -c 'import secrets; "
+            "print(secrets.token_urlsafe(48))')."
+        )
+
+
+def is_loopback(host: str) -> bool:
+    """``127.0.0.1``, ``::1``, ``localhost``: this machine only (``0.0.0.0`` is every address)."""
+    if host.strip("[]").lower() == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False
 
 
 @lru_cache

@@ -8,6 +8,7 @@ from pydantic import EmailStr
 from sqlmodel import Field, SQLModel
 
 from models.base import enum_column, new_id, utc_column
+from models.text import CleanText
 
 
 class Role(StrEnum):
@@ -56,7 +57,7 @@ class StaffUserBase(SQLModel):
     role: Role = enum_column(Role)
 
 
-class StaffUserCreate(StaffUserBase):
+class StaffUserCreate(CleanText, StaffUserBase):
     password: str = Field(min_length=12, max_length=200)
 
 

@@ -10,8 +10,9 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
+from email.headerregistry import Address
 from email.message import EmailMessage
-from email.utils import format_datetime, formataddr
+from email.utils import format_datetime
 from pathlib import Path
 from typing import Any
 
@@ -22,6 +23,7 @@ from models.escalation import RULE_LABELS, EscalationRule
 from models.formatting import FILTERS, SERVICE_NAME
 from models.outbox import OutboxRecord
 from models.rag import LABELS, Rag
+from models.text import printable, printable_output
 from notifications.links import Links
 from notifications.types import FACTS_BY_TYPE, Facts, MessageType, ReminderDigest
 
@@ -60,6 +62,7 @@ def build_environment() -> Environment:
         loader=FileSystemLoader(str(TEMPLATES)),
         autoescape=select_autoescape(enabled_extensions=("html.jinja",), default=False),
         undefined=StrictUndefined,
+        finalize=printable_output,
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
@@ -165,7 +168,13 @@ def message_id(outbox_id: uuid.UUID, from_address: str) -> str:
 
 
 def _one_line(value: str) -> str:
-    return " ".join(value.split())
+    return " ".join(printable(value).split())
+
+
+def address(name: str | None, email: str) -> Address:
+    """One mailbox, whatever its display name holds: a name such as ``Eve <eve@evil.example>,
+    Bob é`` is quoted (or encoded) as a name, never read as more addresses."""
+    return Address(display_name=_one_line(name or ""), addr_spec=email)
 
 
 def compose(
@@ -179,10 +188,10 @@ def compose(
     assert row.recipient_email is not None
     message = EmailMessage()
     message["Subject"] = rendered.subject
-    message["From"] = formataddr((_one_line(from_name), from_address))
-    message["To"] = formataddr((_one_line(row.recipient_name), row.recipient_email))
+    message["From"] = address(from_name, from_address)
+    message["To"] = address(row.recipient_name, row.recipient_email)
     if row.reply_to:
-        message["Reply-To"] = row.reply_to
+        message["Reply-To"] = address(None, row.reply_to)
     message["Message-ID"] = message_id(row.id, from_address)
     message["Date"] = format_datetime(utcnow())
     message["Auto-Submitted"] = "auto-generated"  # RFC 3834: out-of-office replies stay quiet

@@ -8,15 +8,15 @@ nothing. All or nothing: if any row is wrong, nothing is written.
 
 from __future__ import annotations
 
-import csv
-import io
 from dataclasses import dataclass, field
+from typing import Any
 
 from pydantic import ValidationError
 from sqlalchemy import func
 from sqlmodel import Session, col, select
 
 from models.partner import Owner, OwnerCreate, Partner, PartnerCreate
+from services import csv_files
 from services.error_text import friendly
 
 COLUMNS = ["partner", "partner_kind", "owner_name", "owner_email", "job_title"]
@@ -47,15 +47,17 @@ class DirectoryImport:
         return sum(1 for r in self.rows if not r.outcome.startswith("No change"))
 
 
+def _message(error: Any) -> str:
+    return str(error["msg"]).removeprefix("Value error, ")
+
+
 def _header(name: str) -> str:
     return name.strip().lower().replace(" ", "_").replace("-", "_")
 
 
 def export_csv(*, session: Session) -> str:
     """Every active partner and owner, in the import's own columns."""
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(COLUMNS)
+    rows: list[list[str]] = [COLUMNS]
     partners = session.exec(select(Partner).where(col(Partner.active)).order_by(col(Partner.name)))
     for partner in partners.all():
         owners: list[Owner | None] = list(
@@ -66,7 +68,7 @@ def export_csv(*, session: Session) -> str:
             ).all()
         ) or [None]
         for owner in owners:
-            writer.writerow(
+            rows.append(
                 [
                     partner.name,
                     partner.kind or "",
@@ -75,11 +77,11 @@ def export_csv(*, session: Session) -> str:
                     (owner.job_title or "") if owner else "",
                 ]
             )
-    return out.getvalue()
+    return csv_files.write_rows(rows)
 
 
 def import_csv(*, session: Session, text: str, dry_run: bool) -> DirectoryImport:
-    reader = csv.DictReader(io.StringIO(text.lstrip("\ufeff")))
+    reader = csv_files.read_rows(text.lstrip("\ufeff"))
     headers = [_header(h) for h in (reader.fieldnames or [])]
     result = DirectoryImport(rows=[])
     if not headers:
@@ -131,7 +133,7 @@ def _plan_row(
     try:
         partner_body = PartnerCreate.model_validate({"name": name, "kind": kind})
     except ValidationError as error:
-        row.errors += [friendly(e, str(e["msg"]), "partner") for e in error.errors()]
+        row.errors += [friendly(e, _message(e), "partner") for e in error.errors()]
         return
     partner = partners.get(name.lower())
     if partner is None:
@@ -174,7 +176,7 @@ def _plan_owner(
         )
     except ValidationError as error:
         row.errors += [
-            friendly(e, str(e["msg"]), f"owner_{e['loc'][0]}" if e["loc"] else "owner")
+            friendly(e, _message(e), f"owner_{e['loc'][0]}" if e["loc"] else "owner")
             for e in error.errors()
         ]
         return

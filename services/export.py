@@ -7,8 +7,6 @@ into the same database changes nothing, and into a new one recreates the session
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 import uuid
 from typing import Any
@@ -21,6 +19,7 @@ from models.board import Board
 from models.case import Case
 from models.formatting import month_year
 from models.presenter import Presenter
+from services import csv_files
 from services.import_files import CSV_COLUMNS, EXPORT_FORMAT
 
 PRESENTER_FIELDS = (
@@ -129,9 +128,7 @@ def to_json(data: dict[str, Any]) -> str:
 
 def to_csv(data: dict[str, Any]) -> str:
     """One line a session and action; a session with no action has one line."""
-    buffer = io.StringIO()
-    writer = csv.DictWriter(buffer, fieldnames=CSV_COLUMNS, lineterminator="\n")
-    writer.writeheader()
+    rows: list[dict[str, Any]] = []
     for s in data["sessions"]:
         base = {
             "session_ref": s["id"],
@@ -145,10 +142,10 @@ def to_csv(data: dict[str, Any]) -> str:
             "outcome_and_reflection": s["outcome"] or "",
         }
         if not s["actions"]:
-            writer.writerow(base)
+            rows.append(base)
         for a in s["actions"]:
             latest = a["updates"][-1]["text"] if a["updates"] else ""
-            writer.writerow(
+            rows.append(
                 {
                     **base,
                     "action_seq": a["seq"],
@@ -167,4 +164,4 @@ def to_csv(data: dict[str, Any]) -> str:
                     "action_latest_update": latest,
                 }
             )
-    return buffer.getvalue()
+    return csv_files.write_dicts(CSV_COLUMNS, rows)

@@ -6,12 +6,11 @@ where it is.
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 import re
 from typing import Any
 
+from services import csv_files
 from services.import_records import ImportedSession, read_board_papers
 
 #: The name this product's JSON export gives its format (``export.py`` writes it).
@@ -71,7 +70,7 @@ REQUIRED_CSV = {"session_ref", "status"}
 
 
 def read_csv(text: str, *, board: str) -> list[ImportedSession]:
-    reader = csv.DictReader(io.StringIO(text))
+    reader = csv_files.read_rows(text)
     missing = REQUIRED_CSV - set(reader.fieldnames or [])
     if missing or not ({"meeting_date", "board_month"} & set(reader.fieldnames or [])):
         bad = ImportedSession(number=1, source_ref="(header)", line=1)

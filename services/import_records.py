@@ -17,6 +17,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from models.case import CaseCreate, CaseOutcome
+from models.text import find_forbidden, printable
 from services.errors import field_errors
 
 NAMESPACE = uuid.UUID("6f1b2c77-61a4-4b0c-9d0e-7c1d1e0f5a3b")
@@ -92,6 +93,12 @@ def read_board_papers(
             line=line,
             board=str(record.get("board") or board),
         )
+        if hit := find_forbidden(record):
+            item.source_ref = printable(item.source_ref)
+            item.board = printable(item.board)
+            item.errors.append(f"{hit[0]}: {hit[1]}")
+            out.append(item)
+            continue
         try:
             item.body, item.gaps, item.action_gaps, item.owner_emails = _session(record, item.board)
         except ValidationError as error:

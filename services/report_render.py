@@ -8,12 +8,13 @@ matplotlib, so a fresh machine needs nothing from the operating system.
 from __future__ import annotations
 
 import base64
-import csv
 import io
 from dataclasses import dataclass
 from pathlib import Path
 
 from models.rag import Rag
+from models.text import printable
+from services import csv_files
 from services.report_view import RAG_COLOURS, ReportView
 
 FONT_DIR = Path(__import__("matplotlib").get_data_path()) / "fonts" / "ttf"
@@ -84,7 +85,7 @@ def charts(view: ReportView) -> list[Chart]:
     partners = data.get("actions_by_partner", [])
     if partners:
         fig, ax = plt.subplots(figsize=(9, max(2.4, 0.9 + 0.45 * len(partners))), dpi=110)
-        names = [p["partner"][:45] for p in partners][::-1]
+        names = [printable(p["partner"])[:45] for p in partners][::-1]
         ax.barh(names, [p["agreed"] for p in partners][::-1], color="#AEB7BD", label="Agreed")
         ax.barh(
             names,
@@ -99,7 +100,8 @@ def charts(view: ReportView) -> list[Chart]:
         ax.legend(loc="lower right", fontsize="small", frameon=False)
         fig.tight_layout()
         alt = "Bars per partner. " + "; ".join(
-            f"{p['partner']}: {p['agreed']} agreed, {p['closed']} closed" for p in partners
+            f"{printable(p['partner'])}: {p['agreed']} agreed, {p['closed']} closed"
+            for p in partners
         )
         out.append(Chart("Actions by partner", alt, _png(fig, plt)))
     return out
@@ -279,11 +281,8 @@ def _rgb(hex_colour: str) -> tuple[int, int, int]:
 
 def to_csv(view: ReportView) -> str:
     """The report's table(s), one line a session, with the board's columns."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
     columns = view.tables[0].columns if view.tables else ()
-    writer.writerow(["Section", *columns])
-    for table in view.tables:
-        for row in table.rows:
-            writer.writerow([table.heading, *(cell.text for cell in row)])
-    return buffer.getvalue()
+    rows = [
+        [table.heading, *(cell.text for cell in row)] for table in view.tables for row in table.rows
+    ]
+    return csv_files.write_rows([["Section", *columns], *rows])

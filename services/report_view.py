@@ -18,6 +18,7 @@ from models.report import (
     ReportStatus,
     RowSection,
 )
+from models.text import printable
 
 #: NHS.UK colours for RAG cells, with a text colour that keeps contrast (the word is always
 #: there too: never colour alone).
@@ -38,6 +39,9 @@ SECTION_HEADINGS = {
 class Cell:
     text: str
     rag: Rag | None = None
+
+    def __post_init__(self) -> None:
+        self.text = printable(self.text)  # Word cannot hold a NUL stored before input refused it
 
     @property
     def fill(self) -> str | None:
@@ -66,6 +70,10 @@ class ReportView:
     figures: list[tuple[str, str]] = field(default_factory=list)
     chart_data: dict[str, Any] = field(default_factory=dict)
     digest: list[tuple[str, list[str]]] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        self.title, self.board_name = printable(self.title), printable(self.board_name)
+        self.lines = [printable(line) for line in self.lines]
 
     @property
     def kind_label(self) -> str:
@@ -180,7 +188,7 @@ def build_view(
 
         sections = report.content.get("sections", {})
         view.digest = [
-            (heading, [item["text"] for item in sections.get(key, [])])
+            (heading, [printable(item["text"]) for item in sections.get(key, [])])
             for key, heading in DIGEST_HEADINGS.items()
         ]
     return view

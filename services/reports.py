@@ -31,6 +31,7 @@ from models.report import (
     ReportStatus,
     ReportSummary,
 )
+from models.text import forbidden_character, problem
 from services.errors import Conflict, FieldError, InvalidInput, NotFound
 from services.report_view import ReportView, build_view
 
@@ -146,6 +147,8 @@ def edit_comment(
     text = comment.strip()
     if not text:
         raise InvalidInput(FieldError("comment", "write the comment, or keep the draft's"))
+    if found := forbidden_character(text):
+        raise InvalidInput(FieldError("comment", problem(found)))
     row.comment = text
     row.comment_edited_by = by
     row.comment_edited_at = utcnow()

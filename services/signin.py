@@ -30,6 +30,7 @@ from sqlmodel import Session, col, select
 from models.base import UTCDateTime, utcnow
 from models.db import SessionFactory
 from models.staff import StaffUser
+from models.text import forbidden_character
 from services.passwords import PasswordChecker
 from services.throttle import SignInThrottle
 
@@ -112,6 +113,8 @@ class SignIn:
 
 
 def find_user(session: Session, email: str) -> StaffUser | None:
+    if forbidden_character(email):  # no account has one (and PostgreSQL cannot compare a NUL)
+        return None
     return session.exec(
         select(StaffUser).where(func.lower(StaffUser.email) == email.strip().lower())
     ).first()

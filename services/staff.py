@@ -9,6 +9,7 @@ from collections.abc import Sequence
 from sqlmodel import Session, col, select
 
 from models.staff import Role, StaffUser
+from models.text import forbidden_character, problem
 from services.errors import FieldError, InvalidInput, NotFound
 from services.passwords import hash_password
 
@@ -28,6 +29,8 @@ def update_user(
     *, session: Session, user_id: uuid.UUID, by: StaffUser, name: str, role: Role, active: bool
 ) -> StaffUser:
     user = get_user(session=session, user_id=user_id)
+    if found := forbidden_character(name):
+        raise InvalidInput(FieldError("name", problem(found)))
     if user.id == by.id and (role is not user.role or not active):
         raise InvalidInput(
             FieldError(

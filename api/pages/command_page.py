@@ -18,9 +18,9 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from pydantic import BaseModel, ValidationError
 from sqlmodel import Session
 
+from api.deps import release
 from api.pages.command_forms import BY_SLUG, CommandSpec, body_fields
 from api.pages.deps import Forbidden, PageNotFound, parse_id
-from api.deps import release
 from api.pages.forms import SENT_BEFORE, Form
 from api.pages.owner_choice import owner_options, partner_options, read_owner, resolve_owner
 from api.pages.render import page

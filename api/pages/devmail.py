@@ -148,9 +148,10 @@ def message_html(request: Request, key: str) -> Response:
     body = body.replace("<head>", '<head><base target="_top">', 1)
     return HTMLResponse(
         body,
-        headers={
+        headers={  # framed by the message page of this site, and only by it
             "Content-Security-Policy": "sandbox allow-top-navigation-by-user-activation "
-            "allow-popups; script-src 'none'",
+            "allow-popups; script-src 'none'; frame-ancestors 'self'",
+            "X-Frame-Options": "SAMEORIGIN",
             "Cache-Control": "no-store",
         },
     )

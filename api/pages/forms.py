@@ -31,9 +31,10 @@ class CsrfFailed(Exception):
 
 
 async def read_form(request: Request) -> FormData:
-    """The submitted form, after checking its CSRF token."""
+    """The submitted form, after checking its CSRF token (from the body only: a token in an
+    address would end up in logs and Referer headers)."""
     form = await request.form()
-    submitted = form.get(csrf.FIELD) or request.query_params.get(csrf.FIELD)
+    submitted = form.get(csrf.FIELD)
     try:
         csrf.check(request, submitted if isinstance(submitted, str) else None)
     except Exception as error:

@@ -19,6 +19,7 @@ from api.templating import render, templates
 from models.board import Board
 from models.report import ReportKind, ReportStatus
 from models.staff import Permission, StaffUser
+from models.text import is_text_problem
 from services import report_render, reports
 from services.errors import Conflict, InvalidInput, NotFound
 from services.report_view import late_text
@@ -125,14 +126,17 @@ def edit_row(
         reports.edit_comment(
             session=session, report_id=report_id, row_id=row_id, comment=comment, by=user.name
         )
-    except InvalidInput:
+    except InvalidInput as invalid:
+        message = invalid.errors[0].message
         return _edit_form(
             request,
             session,
             report_id,
             row_id,
             comment=comment,
-            error="Enter the comment (it cannot be empty)",
+            error=f"The comment {message}"
+            if is_text_problem(message)
+            else "Enter the comment (it cannot be empty)",
         )
     return RedirectResponse(f"/reports/{report_id}", status_code=303)
 

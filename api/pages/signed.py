@@ -21,6 +21,7 @@ from api import csrf
 from api.templating import render
 from models.audit import Actor, ActorKind
 from models.inbox import CommandStatus, InboxCommand
+from models.text import is_text_problem
 from notifications.links import Links
 from services.errors import Busy, Conflict, InvalidInput, NotFound, field_errors
 from services.idempotency import KeyReused
@@ -59,14 +60,13 @@ async def in_session(request: Request, work: Callable[[Any], T]) -> T:
 
 
 def problem_page(request: Request, problem: LinkProblem) -> HTMLResponse:
-    response = render(
+    """The page for a refused link (``X-Robots-Tag: noindex``, as every link page: api.headers)."""
+    return render(
         request,
         "links/problem.jinja",
         {"page_title": problem.title, "problem": problem},
         status_code=problem.status_code,
     )
-    response.headers["X-Robots-Tag"] = "noindex"
-    return response
 
 
 def refused(request: Request, message: str, contact: Contact | None, back: str) -> HTMLResponse:
@@ -133,6 +133,8 @@ def parse(
         body = None
         for e in field_errors(list(error.errors())):
             name = e["field"].split(".")[0] or next(iter(messages), "")
+            if is_text_problem(e["message"]):  # the page's own words would not say what is wrong
+                found[name] = f"The text you typed {e['message']}"
             found.setdefault(name, messages.get(name) or e["message"])
     if not found:
         return body, []

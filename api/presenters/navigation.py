@@ -29,7 +29,7 @@ def _current(path: str, href: str) -> bool:
     return path == href or path.startswith(section + "/") or path == section
 
 
-def header(user: StaffUser | None, path: str, csrf_token: str) -> dict[str, Any]:
+def header(user: StaffUser | None, path: str) -> dict[str, Any]:
     """``navigation`` and ``account_menu`` for layout.jinja (nothing when signed out)."""
     if user is None:
         return {}
@@ -43,7 +43,9 @@ def header(user: StaffUser | None, path: str, csrf_token: str) -> dict[str, Any]
         "account_menu": {
             "items": [
                 {"text": f"{user.name} ({ROLE_LABELS[user.role]})", "icon": True},
-                {"text": "Sign out", "action": f"/sign-out?csrf_token={csrf_token}"},
+                # The header's own form cannot carry a hidden CSRF field, and a token never
+                # goes in an address: the link opens the sign-out page, whose form carries it.
+                {"text": "Sign out", "href": "/sign-out"},
             ]
         },
     }

@@ -182,11 +182,12 @@ def download(view: ReportView, fmt: str, slug: str) -> Response:
         )
     r = view.report
     name = f"{r.kind.value.replace('_', '-')}-{slug}-{r.period_key.replace('..', '-to-')}.{fmt}"
-    return Response(
-        body,
-        media_type=MEDIA_TYPES[fmt],
-        headers={"Content-Disposition": f'attachment; filename="{name}"'},
-    )
+    headers = {"Content-Disposition": f'attachment; filename="{name}"'}
+    if fmt == "html":  # a document, not a page: its own styles, images inline, never a script
+        headers["Content-Security-Policy"] = (
+            "default-src 'none'; style-src 'unsafe-inline'; img-src data:; frame-ancestors 'none'"
+        )
+    return Response(body, media_type=MEDIA_TYPES[fmt], headers=headers)
 
 
 @router.get("/{report_id}/download.{fmt}")

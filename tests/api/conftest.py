@@ -8,6 +8,7 @@ from typing import Any
 
 import httpx2
 import pytest
+from sqlalchemy.engine import Engine
 from sqlmodel import func, select
 
 from models.db import SessionFactory
@@ -44,6 +45,13 @@ async def api(dev_env, dev_worker, engine, sessions, task_queue) -> AsyncIterato
     settings = app_settings(task_queue=task_queue)
     async with serve_app(engine=engine, client=dev_env.client, settings=settings) as live:
         yield Api(live=live, sessions=sessions, settings=settings)
+
+
+@pytest.fixture
+async def live_app(engine: Engine) -> AsyncIterator[LiveApp]:
+    """The app with no Temporal: enough for every page that only reads or does plain CRUD."""
+    async with serve_app(engine=engine, client=None, settings=app_settings()) as app:
+        yield app
 
 
 @pytest.fixture

@@ -43,6 +43,22 @@ def cvt(
     )
 
 
+def test_the_web_app_refuses_to_listen_beyond_this_machine_with_development_settings(engine):
+    """``cvt api --host 0.0.0.0`` with no settings: refused, saying why and what to set."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("CVT_")}
+    result = subprocess.run(
+        [sys.executable, "-m", "cli.main", "api", "--host", "0.0.0.0", "--port", "1"],  # noqa: S104
+        cwd=PROJECT,
+        env={**env, "CVT_DATABASE_URL": str(engine.url)},
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 2
+    assert "Refusing to listen on 0.0.0.0" in result.stderr
+    assert "CVT_ENVIRONMENT=production" in result.stderr
+
+
 def test_user_add_creates_a_staff_account(engine, sessions):
     result = cvt(
         "user",

@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 import uuid
 from datetime import UTC, date, datetime, timedelta
-from email import message_from_bytes, policy
+from email import message_from_bytes, message_from_string, policy
 from typing import Any
 
 import pytest
@@ -300,6 +300,53 @@ def test_the_email_is_from_the_service_with_reply_to_the_person_and_a_stable_mes
     text = parsed.get_body(("plain",)).get_content().replace("\r\n", "\n")
     html = parsed.get_body(("html",)).get_content().replace("\r\n", "\n")
     assert text == rendered.text and html == rendered.html
+
+
+HOSTILE_NAMES = [
+    "Eve <eve@evil.example>, Bob é",
+    "Eve <eve@evil.example>, Bob",
+    '"Mallory" <mallory@evil.example>; bob@evil.example',
+    "Zoë\x00 Smith\r\nBcc: spy@evil.example",
+    "=?utf-8?q?spy=40evil.example?= <spy@evil.example>",
+    "مريم \u202eevil@example.com",
+    "",
+]
+
+
+@pytest.mark.parametrize("name", HOSTILE_NAMES)
+@pytest.mark.parametrize("smtputf8", [False, True], ids=["ascii", "smtputf8"])
+def test_a_hostile_display_name_is_one_name_for_one_address(name: str, smtputf8: bool) -> None:
+    """A name is a name: never a second recipient, a new header, or a control character."""
+    kind = MessageType.presenter_thanks
+    facts = sample(kind)
+    record = row(kind, facts, recipient_name=name, recipient_email="amina@example.com")
+    rendered = renderer().render(record.kind, record.facts, to=record.recipient_name)
+    message = compose(record, rendered, from_address="cv@nhs.example", from_name="Community Voice")
+    raw = message.as_bytes(policy=policy.SMTPUTF8 if smtputf8 else policy.SMTP)
+    head = raw.split(b"\r\n\r\n", 1)[0].decode("utf-8")
+    parsed = message_from_string(raw.decode("utf-8"), policy=policy.default)
+    [to] = parsed["To"].addresses
+    assert to.addr_spec == "amina@example.com"
+    assert "evil.example" not in " ".join(a.addr_spec for a in parsed["To"].addresses)
+    assert parsed["Bcc"] is None and parsed["Cc"] is None
+    assert "\x00" not in head and "\nBcc:" not in head
+    assert [a.addr_spec for a in parsed["Reply-To"].addresses] == ["eve.engagement@example.org"]
+    expected = " ".join(name.replace("\x00", "").split())
+    if "=?" not in name:  # an encoded word in a name is decoded, but stays inside the quotes
+        assert to.display_name == expected
+    body = " ".join(parsed.get_body(("plain",)).get_content().split())
+    assert f"Dear {expected}," in body or not expected
+
+
+def test_text_stored_with_control_characters_renders_without_them() -> None:
+    """Input refuses them now; an older record that holds one still makes a clean email."""
+    kind = MessageType.owner_action_assigned
+    facts = sample(kind).model_dump(mode="json")
+    facts["action"]["text"] = "Survey\x00 every flat\x1b[31m"
+    out = renderer().render(kind, facts, to="Olu\x07 Owner")
+    for part in (out.subject, out.text, out.html):
+        assert "\x00" not in part and "\x1b" not in part and "\x07" not in part
+    assert "Survey every flat[31m" in out.text
 
 
 def test_dates_are_written_the_uk_way() -> None:

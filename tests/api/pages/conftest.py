@@ -122,13 +122,6 @@ Anonymous = Callable[..., StaffBrowser]
 
 
 @pytest.fixture
-async def live_app(engine: Engine) -> AsyncIterator[LiveApp]:
-    """The app with no Temporal: enough for every page that only reads or does plain CRUD."""
-    async with serve_app(engine=engine, client=None, settings=app_settings()) as app:
-        yield app
-
-
-@pytest.fixture
 async def live_process_app(
     engine: Engine, dev_env: WorkflowEnvironment, dev_worker: Worker, task_queue: str
 ) -> AsyncIterator[LiveApp]:
