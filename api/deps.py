@@ -71,21 +71,21 @@ def get_current_staff(
     pages' session cookie, which a browser would send with a request forged by another site (the
     pages protect their forms with CSRF tokens; the API has no forms, and programs use tokens)."""
     if credentials is None:
-        raise _unauthorised(
+        raise unauthorised(
             "Sign in first: send 'Authorization: Bearer <token>' (a token from "
             "POST /api/v1/auth/token; the staff pages' sign-in does not work here)."
         )
     try:
         user_id, version = tokens.read(credentials.credentials)
     except TokenError as error:
-        raise _unauthorised(str(error)) from error
+        raise unauthorised(str(error)) from error
     user = load_staff(request, user_id)
     if user is None or not user.active or user.token_version != version:
-        raise _unauthorised("Your sign-in is no longer valid: sign in again.")
+        raise unauthorised("Your sign-in is no longer valid: sign in again.")
     return user
 
 
-def _unauthorised(message: str) -> HTTPException:
+def unauthorised(message: str) -> HTTPException:
     return HTTPException(
         status.HTTP_401_UNAUTHORIZED, detail=message, headers={"WWW-Authenticate": "Bearer"}
     )
@@ -94,14 +94,18 @@ def _unauthorised(message: str) -> HTTPException:
 CurrentStaff = Annotated[StaffUser, Depends(get_current_staff)]
 
 
+def no_permission(user: StaffUser, permission: Permission) -> HTTPException:
+    return HTTPException(
+        status.HTTP_403_FORBIDDEN,
+        detail=f"Your role ({user.role.value.replace('_', ' ')}) cannot do this: it needs "
+        f"the '{permission.value.replace('_', ' ')}' permission.",
+    )
+
+
 def require(permission: Permission) -> Callable[[StaffUser], StaffUser]:
     def check(user: CurrentStaff) -> StaffUser:
         if not user.can(permission):
-            raise HTTPException(
-                status.HTTP_403_FORBIDDEN,
-                detail=f"Your role ({user.role.value.replace('_', ' ')}) cannot do this: it needs "
-                f"the '{permission.value.replace('_', ' ')}' permission.",
-            )
+            raise no_permission(user, permission)
         return user
 
     return check

@@ -18,7 +18,7 @@ from api.headers import SecurityHeaders, inline_script_hashes, page_policy
 from api.pages import devmail, docs, info, owner, presenter, staff
 from api.pages import reports as report_pages
 from api.request_guard import RequestGuard
-from api.routes import actions, auth, boards, cases, commands, directory, escalations
+from api.routes import actions, auth, boards, cases, codec, commands, directory, escalations
 from api.routes import reports as report_routes
 from api.security import StaffTokens
 from api.session import StaffSessionMiddleware
@@ -32,6 +32,7 @@ from services.passwords import PasswordChecker
 from services.signin import SignIn
 from services.throttle import SignInThrottle
 from workflows.client import connect
+from workflows.codec import EncryptionCodec
 
 API_PREFIX = "/api/v1"
 APP_STATIC = Path(__file__).parent / "static" / "app"
@@ -64,6 +65,7 @@ def create_app(
         app.state.settings = settings
         app.state.sessions = sessions
         app.state.temporal = temporal
+        app.state.codec = EncryptionCodec(settings.payload_keys)
         app.state.inbox = inbox
         app.state.commands = Commands(sessions, inbox)
         checker = PasswordChecker(
@@ -109,6 +111,7 @@ def create_app(
     for module in (auth, boards, directory, cases, actions, escalations, commands):
         app.include_router(module.router, prefix=API_PREFIX)
     app.include_router(report_routes.router, prefix=API_PREFIX)
+    app.include_router(codec.router)
     app.include_router(info.router)
     app.include_router(owner.router)
     app.include_router(presenter.router)
@@ -123,6 +126,7 @@ def create_app(
         secret=settings.secret_key.get_secret_value(),
         max_age_seconds=settings.token_hours * 3600,
     )
+    app.add_middleware(codec.CodecCors, origins=settings.temporal_ui_origins)
     # Outermost last: headers on every answer, HEAD as GET, then refusals before any route.
     app.add_middleware(
         RequestGuard,

@@ -36,7 +36,7 @@ from models.policy import Policy
 from models.settings import Settings
 from models.staff import Role, StaffUserCreate
 from services import directory
-from tests.temporal import start_dev_server
+from tests.temporal import TEST_PAYLOAD_KEYS, start_dev_server
 from worker.build import build_worker
 
 PASSWORD = "a long benchmark password"
@@ -136,6 +136,7 @@ async def run(cases: int, requests: int) -> None:
             {
                 "environment": "test",
                 "secret_key": "bench-" + "x" * 40,
+                "payload_keys": TEST_PAYLOAD_KEYS,
                 "task_queue": "bench",
                 "base_url": f"http://127.0.0.1:{port}",
                 "command_wait_seconds": 30,

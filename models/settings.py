@@ -1,24 +1,43 @@
 """One settings object for every process (API, worker, CLI), read from CVT_* environment variables
-or a ``.env`` file. Outside development it refuses the default secret; development (or the default
-secret) only ever listens on this machine (``exposure_refusal``)."""
+or a ``.env`` file. Outside development it refuses the default secret and the development key
+for Temporal payloads (``models/payload_keys.py``); development (or the default secret) only ever
+listens on this machine (``exposure_refusal``)."""
 
 from __future__ import annotations
 
 import ipaddress
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Literal, Self
+from typing import Annotated, Any, Literal, Self
 
-from pydantic import AliasChoices, Field, SecretStr, model_validator
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic import AliasChoices, BeforeValidator, Field, SecretStr, model_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+from models.payload_keys import (
+    DEV_PAYLOAD_KEY,
+    FORMAT,
+    PayloadKey,
+    dev_payload_keys,
+    parse_payload_keys,
+)
 
 DEFAULT_SECRET = "development-only-secret-change-me"
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
 
+def _comma_list(value: object) -> object:
+    return (
+        tuple(p.strip() for p in value.split(",") if p.strip()) if isinstance(value, str) else value
+    )
+
+
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(
-        env_prefix="CVT_", env_file=".env", env_ignore_empty=True, extra="ignore"
+        env_prefix="CVT_",
+        env_file=".env",
+        env_ignore_empty=True,
+        extra="ignore",
+        hide_input_in_errors=True,  # an error must not print a secret or a key
     )
 
     environment: Literal["development", "test", "production"] = "development"
@@ -30,6 +49,17 @@ class Settings(BaseSettings):
     temporal_namespace: str = "default"
     task_queue: str = "community-voice"
     secret_key: SecretStr = SecretStr(DEFAULT_SECRET)
+    payload_keys: Annotated[
+        tuple[PayloadKey, ...], NoDecode, BeforeValidator(parse_payload_keys)
+    ] = Field(
+        default=(),
+        description="Keys that encrypt Temporal payloads, newest first: ID:KEY,ID:KEY "
+        "(README, 'Encrypted Temporal payloads'). Development has a built-in key.",
+    )
+    temporal_ui_origins: Annotated[tuple[str, ...], NoDecode, BeforeValidator(_comma_list)] = Field(
+        default=("http://127.0.0.1:8233",),
+        description="Web origins of the Temporal UI, allowed to call /codec (CORS).",
+    )
     base_url: str = Field(
         default="http://127.0.0.1:8000", description="Where people reach the app (for links)."
     )
@@ -146,6 +176,21 @@ class Settings(BaseSettings):
             raise ValueError(
                 "CVT_SECRET_KEY: set a long random secret outside development, e.g. "
                 "python -c 'import secrets; print(secrets.token_urlsafe(48))'"
+            )
+        return self
+
+    @model_validator(mode="after")
+    def _refuse_dev_payload_key(self) -> Self:
+        if self.environment == "development":
+            if not self.payload_keys:
+                self.payload_keys = dev_payload_keys()
+            return self
+        if not self.payload_keys:
+            raise ValueError(f"CVT_PAYLOAD_KEYS: set real keys outside development: {FORMAT}")
+        if any(k.secret.get_secret_value() == DEV_PAYLOAD_KEY for k in self.payload_keys):
+            raise ValueError(
+                "CVT_PAYLOAD_KEYS: the built-in development key is public; outside development "
+                f"use keys of your own: {FORMAT}"
             )
         return self
 

@@ -35,6 +35,7 @@ class Permission(StrEnum):
     manage_boards = "manage_boards"
     manage_users = "manage_users"
     approve_reports = "approve_reports"
+    read_histories = "read_histories"  # decrypt Temporal payloads (/codec, the Temporal UI)
 
 
 _LEAD = {
@@ -46,7 +47,9 @@ _LEAD = {
 ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
     Role.viewer: frozenset({Permission.read}),
     Role.engagement_lead: frozenset(_LEAD),
-    Role.cv_lead: frozenset(_LEAD | {Permission.intervene, Permission.approve_reports}),
+    Role.cv_lead: frozenset(
+        _LEAD | {Permission.intervene, Permission.approve_reports, Permission.read_histories}
+    ),
     Role.admin: frozenset(Permission),
 }
 

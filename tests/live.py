@@ -15,6 +15,7 @@ from temporalio.client import Client
 
 from api.main import create_app
 from models.settings import Settings
+from tests.temporal import TEST_PAYLOAD_KEYS
 
 TEST_SECRET = "test-secret-" + "x" * 40
 
@@ -29,6 +30,7 @@ def app_settings(**overrides: object) -> Settings:
     values: dict[str, object] = {
         "environment": "test",
         "secret_key": TEST_SECRET,
+        "payload_keys": TEST_PAYLOAD_KEYS,
         "command_wait_seconds": 10.0,
         "relay_interval_seconds": 0.5,
     }

@@ -10,12 +10,19 @@ from collections.abc import Sequence
 from datetime import timedelta
 from pathlib import Path
 
-from temporalio.contrib.pydantic import pydantic_data_converter
 from temporalio.testing import WorkflowEnvironment
+
+from models.payload_keys import read_payload_keys
+from workflows.codec import data_converter
 
 # The SDK waits 5 s for a server to answer; a first start on a fresh machine, or one on a
 # machine busy with browser tests, can take longer.
 STARTUP_TIMEOUT = timedelta(seconds=60)
+
+# The payload key of every test (settings in tests/live.py, servers below): tests encrypt
+# their Temporal payloads as production does.
+TEST_PAYLOAD_KEYS = "test-2026:abqvvfisoCz5hH3zLmMJz4iieKJW+gA5cS2kmUmUUh8="
+CONVERTER = data_converter(read_payload_keys(TEST_PAYLOAD_KEYS))
 
 
 def binary(name: str) -> str:
@@ -33,7 +40,7 @@ async def start_dev_server(
     """A Temporal dev server (in memory unless ``database_file`` is given)."""
     return await WorkflowEnvironment.start_local(
         port=port,
-        data_converter=pydantic_data_converter,
+        data_converter=CONVERTER,
         dev_server_existing_path=binary("temporal"),
         dev_server_database_filename=database_file,
         dev_server_extra_args=["--sqlite-pragma", "journal_mode=WAL", *extra_args],
@@ -44,7 +51,7 @@ async def start_dev_server(
 async def start_test_server() -> WorkflowEnvironment:
     """The time-skipping test server, for timers of days and months."""
     return await WorkflowEnvironment.start_time_skipping(
-        data_converter=pydantic_data_converter,
+        data_converter=CONVERTER,
         test_server_existing_path=binary("temporal-test-server"),
         test_server_startup_timeout=STARTUP_TIMEOUT,
     )

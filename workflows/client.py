@@ -1,11 +1,11 @@
-"""Connecting to Temporal with the converter every process must share."""
+"""Connecting to Temporal with the converter every process must share (``workflows/codec.py``)."""
 
 from __future__ import annotations
 
 from temporalio.client import Client
-from temporalio.contrib.pydantic import pydantic_data_converter
 
 from models.settings import Settings
+from workflows.codec import data_converter
 
 
 async def connect(settings: Settings, *, lazy: bool = False) -> Client:
@@ -13,6 +13,6 @@ async def connect(settings: Settings, *, lazy: bool = False) -> Client:
     return await Client.connect(
         settings.temporal_address,
         namespace=settings.temporal_namespace,
-        data_converter=pydantic_data_converter,
+        data_converter=data_converter(settings.payload_keys),
         lazy=lazy,
     )

@@ -22,7 +22,7 @@ from models.inbox import InboxCommand
 from tests.factories import add_board
 from tests.helpers import eventually
 from tests.report_fixtures import count, demo_records
-from tests.temporal import start_dev_server
+from tests.temporal import TEST_PAYLOAD_KEYS, start_dev_server
 from worker.build import build_worker
 
 pytestmark = pytest.mark.slow
@@ -48,6 +48,7 @@ def cli_env(db: Path, dev_env: WorkflowEnvironment, task_queue: str) -> dict[str
         "CVT_TEMPORAL_ADDRESS": dev_env.client.service_client.config.target_host,
         "CVT_TASK_QUEUE": task_queue,
         "CVT_ENVIRONMENT": "development",
+        "CVT_PAYLOAD_KEYS": TEST_PAYLOAD_KEYS,
     }
 
 

@@ -16,6 +16,7 @@ from models.case import Case
 from models.staff import Role, StaffUser
 from tests.factories import add_board
 from tests.live import TEST_SECRET
+from tests.temporal import TEST_PAYLOAD_KEYS
 
 PROJECT = Path(__file__).resolve().parents[2]
 DEMO = PROJECT / "demo" / "sessions-2022-12-to-2024-03.json"
@@ -28,6 +29,7 @@ def cvt(
         **os.environ,
         "CVT_ENVIRONMENT": "test",
         "CVT_SECRET_KEY": TEST_SECRET,
+        "CVT_PAYLOAD_KEYS": TEST_PAYLOAD_KEYS,
         "CVT_DATABASE_URL": str(engine.url),
         "CVT_TEMPORAL_ADDRESS": temporal,
         "CVT_TASK_QUEUE": task_queue,

@@ -24,6 +24,7 @@ from tests.helpers import eventually
 from tests.live import TEST_SECRET
 from tests.mailflow import commands_for, outbox
 from tests.smtp import SmtpServer
+from tests.temporal import TEST_PAYLOAD_KEYS
 
 pytestmark = [pytest.mark.e2e, pytest.mark.slow]
 
@@ -67,6 +68,7 @@ def worker(dev_env: Any, engine: Any, task_queue: str, smtp_server: SmtpServer):
         **os.environ,
         "CVT_ENVIRONMENT": "test",
         "CVT_SECRET_KEY": TEST_SECRET,
+        "CVT_PAYLOAD_KEYS": TEST_PAYLOAD_KEYS,
         "CVT_DATABASE_URL": str(engine.url),
         "CVT_TEMPORAL_ADDRESS": dev_env.client.service_client.config.target_host,
         "CVT_TASK_QUEUE": task_queue,

@@ -31,6 +31,7 @@ from services.inbox import Inbox
 from tests.factories import LEAD, add_board, add_owner, session_body
 from tests.helpers import eventually
 from tests.live import TEST_SECRET
+from tests.temporal import TEST_PAYLOAD_KEYS
 from workflows.base import RECORD_TIMEOUT
 
 pytestmark = [pytest.mark.e2e, pytest.mark.slow]
@@ -52,6 +53,7 @@ def start_worker(
         **os.environ,
         "CVT_ENVIRONMENT": "test",
         "CVT_SECRET_KEY": TEST_SECRET,
+        "CVT_PAYLOAD_KEYS": TEST_PAYLOAD_KEYS,
         "CVT_DATABASE_URL": database,
         "CVT_TEMPORAL_ADDRESS": address,
         "CVT_TASK_QUEUE": task_queue,

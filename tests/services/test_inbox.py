@@ -6,8 +6,6 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
-from temporalio.client import Client
-from temporalio.contrib.pydantic import pydantic_data_converter
 
 from models.base import utcnow
 from models.case import Case
@@ -17,9 +15,10 @@ from services.commands import Commands
 from services.inbox import Inbox
 from tests.factories import LEAD, add_board, get, session_body
 from tests.helpers import eventually
-from tests.live import free_port
+from tests.live import app_settings, free_port
 from tests.temporal import start_dev_server
 from worker.build import build_worker
+from workflows.client import connect
 
 pytestmark = pytest.mark.e2e
 
@@ -59,9 +58,7 @@ async def test_temporal_down_the_session_is_stored_and_delivered_when_it_is_back
 ):
     add_board(sessions)
     port = free_port()
-    client = await Client.connect(
-        f"127.0.0.1:{port}", data_converter=pydantic_data_converter, lazy=True
-    )
+    client = await connect(app_settings(temporal_address=f"127.0.0.1:{port}"), lazy=True)
     inbox = Inbox(sessions, client, task_queue=task_queue, wait_seconds=0.5)
     row = await start_case(Commands(sessions, inbox))
     assert row.status is CommandStatus.received

@@ -85,9 +85,9 @@ ROUTES: list[tuple[str, str, Permission]] = [
 ]
 #: Pages anyone may see: signing in and out, and the statements every service publishes.
 OPEN = {"/sign-in", "/sign-out", "/accessibility", "/privacy"}
-#: Not in this table: owners' and presenters' signed-link pages, the development mail inbox
-#: and the public pages.
-NOT_STAFF = ("/owner/", "/presenter/", "/feedback/", "/dev/mail", "/public/")
+#: Not in this table: owners' and presenters' signed-link pages, the development mail inbox,
+#: the public pages, and the Temporal codec (JSON: tests/api/routes/test_codec.py).
+NOT_STAFF = ("/owner/", "/presenter/", "/feedback/", "/dev/mail", "/public/", "/codec/")
 
 
 _SLUGS = {spec.slug for spec in (*ACTION_COMMANDS, *CASE_COMMANDS)}
