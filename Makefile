@@ -53,6 +53,7 @@ fmt: install ## Format the code
 
 bench: install ## Run the benchmarks (they print figures; nothing passes or fails)
 	$(BIN)/python -m bench.engine
+	$(BIN)/python -m bench.codec
 	$(BIN)/python -m bench.mail
 	$(BIN)/python -m bench.reports
 	$(BIN)/python -m bench.staff_pages

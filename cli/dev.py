@@ -68,6 +68,7 @@ def environment(ports: Ports) -> dict[str, str]:
     env.setdefault("CVT_BASE_URL", f"http://127.0.0.1:{ports.api}")
     env.setdefault("CVT_SMTP_HOST", "127.0.0.1")
     env.setdefault("CVT_SMTP_PORT", str(ports.smtp))
+    env.setdefault("CVT_TEMPORAL_UI_ORIGINS", f"http://127.0.0.1:{ports.temporal_ui}")
     return env
 
 
@@ -88,6 +89,9 @@ def children(ports: Ports) -> list[Child]:
                 str(ports.temporal),
                 "--ui-port",
                 str(ports.temporal_ui),
+                # Payloads are encrypted: the UI asks the app's codec (staff sign-in).
+                "--ui-codec-endpoint",
+                f"http://127.0.0.1:{ports.api}/codec",
                 "--sqlite-pragma",
                 "journal_mode=WAL",
                 "--sqlite-pragma",
@@ -210,6 +214,7 @@ def run() -> int:
     Web app and API:  http://127.0.0.1:{ports.api}/        (API docs: /docs)
     Mail catcher:     http://127.0.0.1:{ports.api}/dev/mail
     Temporal web UI:  http://127.0.0.1:{ports.temporal_ui}/
+      (payloads are encrypted: to read them there, see "Encrypted Temporal payloads" in README)
   Staff sign-in (demo): lead@example.org, cvlead@example.org, admin@example.org,
     viewer@example.org — password: community-voice-demo
   Press Ctrl-C to stop. Running it again resumes the same cases and timers.

@@ -13,8 +13,8 @@ from temporalio.contrib.pydantic import pydantic_data_converter
 from temporalio.exceptions import ApplicationError
 from temporalio.worker import Replayer
 
-from models.presenter import PresenterCreate
 from models.payload_keys import read_payload_keys
+from models.presenter import PresenterCreate
 from tests.temporal import CONVERTER, TEST_PAYLOAD_KEYS
 from tests.workflows.calendar_anchor import london
 from worker.build import WORKFLOWS, workflow_runner
