@@ -73,7 +73,7 @@ class EncryptionCodec(PayloadCodec):
         nonce, sealed = payload.data[:NONCE_BYTES], payload.data[NONCE_BYTES:]
         try:
             return Payload.FromString(cipher.decrypt(nonce, sealed, None))
-        except InvalidTag:
+        except (InvalidTag, ValueError):  # ValueError: too short to hold a nonce
             raise PayloadKeyError(
                 f"A payload marked with key '{key_id}' does not decrypt with the key of that "
                 "name in CVT_PAYLOAD_KEYS: the key was changed, or the payload was altered."

@@ -117,7 +117,7 @@ async def _apply(request: Request, convert: Convert, served: str, asked: str | N
         raise _bad(f"X-Namespace: this codec serves the namespace '{served}' only, not '{asked}'.")
     try:
         payloads = json_format.Parse(await request.body(), Payloads())
-    except json_format.ParseError as error:
+    except (json_format.ParseError, ValueError) as error:  # ValueError: not UTF-8
         raise _bad(
             'The body must be Temporal Payloads as protobuf JSON: {"payloads": [{"metadata": '
             f'{{…}}, "data": "<base64>"}}]}} ({error}).'

@@ -5,6 +5,10 @@ acknowledgement, an update, done, cannot deliver, closing, the annual report sig
 time-skipping server with a fresh SQLite database, and writes each workflow's history as JSON.
 Re-record only when a change is meant to break replay, and put that change behind
 ``workflow.patched`` instead whenever running cases must survive it.
+
+The histories in the repository were recorded before payloads were encrypted, so they are
+readable; a history recorded now is encrypted with the tests' key (``tests/temporal.py``). The
+replay test reads both, through the one shared converter.
 """
 
 from __future__ import annotations

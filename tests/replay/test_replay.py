@@ -1,5 +1,6 @@
 """Recorded histories replay against the current workflow code: a change that would break a
-running case (a non-deterministic change without ``workflow.patched``) fails here."""
+running case (a non-deterministic change without ``workflow.patched``) fails here. The replayer
+has the workers' converter: the payload codec passes these unencrypted histories through."""
 
 from __future__ import annotations
 

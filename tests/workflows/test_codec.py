@@ -88,6 +88,9 @@ async def test_a_changed_key_or_altered_payload_is_refused_not_misread():
     altered.data = altered.data[:-1] + bytes([altered.data[-1] ^ 1])
     with pytest.raises(PayloadKeyError, match="does not decrypt"):
         await EncryptionCodec(read_payload_keys(NEW)).decode([altered])
+    truncated = Payload(metadata=written[0].metadata, data=b"\x00")
+    with pytest.raises(PayloadKeyError, match="does not decrypt"):
+        await EncryptionCodec(read_payload_keys(NEW)).decode([truncated])
 
 
 async def test_the_data_converter_encrypts_pydantic_payloads_and_reads_them_back():

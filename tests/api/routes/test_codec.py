@@ -139,8 +139,11 @@ async def test_bad_requests_are_answered_400_with_what_is_wrong(live, sessions):
             "/codec/decode", json=body(plain()), headers={"X-Namespace": "other"}
         )
         not_json = await http.post("/codec/decode", content=b"{payloads", headers={})
+        not_utf8 = await http.post("/codec/decode", content=b"\xff\xfe", headers={})
         unknown_key = await http.post("/codec/decode", json=body(*lost))
-    assert (namespace.status_code, not_json.status_code, unknown_key.status_code) == (400,) * 3
+    answers = (namespace, not_json, not_utf8, unknown_key)
+    assert [a.status_code for a in answers] == [400] * 4
     assert "serves the namespace 'default' only, not 'other'" in namespace.json()["detail"]
     assert "Temporal Payloads as protobuf JSON" in not_json.json()["detail"]
+    assert "Temporal Payloads as protobuf JSON" in not_utf8.json()["detail"]
     assert "key 'gone', which is not in CVT_PAYLOAD_KEYS" in unknown_key.json()["detail"]
