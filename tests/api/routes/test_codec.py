@@ -124,6 +124,13 @@ async def test_the_temporal_ui_signed_in_by_cookie_may_call_it_across_origins(li
         )
         assert stranger.status_code == 400
         assert "access-control-allow-origin" not in stranger.headers
+        # A page on another site could send the cookie (if the browser did) but not read the answer.
+        forged = await browser.post(
+            "/codec/decode",
+            content=json_format.MessageToJson(Payloads(payloads=sealed)),
+            headers={"Origin": "https://elsewhere.example", "Content-Type": "text/plain"},
+        )
+        assert "access-control-allow-origin" not in forged.headers
     finally:
         await browser.aclose()
 
