@@ -6,6 +6,7 @@ import pytest
 from pydantic import ValidationError
 
 from models.settings import DEFAULT_SECRET, Settings, is_loopback
+from tests.temporal import TEST_PAYLOAD_KEYS
 
 SECRET = "a-long-random-secret-" + "x" * 30
 
@@ -34,7 +35,12 @@ def test_development_listens_on_loopback_only_and_says_how_to_serve_others() -> 
 
 def test_outside_development_a_real_secret_may_serve_others() -> None:
     """(The default secret cannot get this far: outside development it is refused at once.)"""
-    served = Settings(environment="test", secret_key=SECRET, _env_file=None)  # type: ignore[call-arg]
+    served = Settings(
+        environment="test",
+        secret_key=SECRET,
+        payload_keys=TEST_PAYLOAD_KEYS,
+        _env_file=None,  # type: ignore[call-arg]
+    )
     assert served.exposure_refusal("0.0.0.0") is None  # noqa: S104
     with pytest.raises(ValidationError, match="CVT_SECRET_KEY"):
         Settings(environment="production", _env_file=None)  # type: ignore[call-arg]
