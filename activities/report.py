@@ -3,13 +3,14 @@
 Drafting reads SQL, freezes the rows, figures or digest sections into the report, and queues
 its emails in the outbox, all in one transaction. The report's id comes from board, kind and
 period, so a second run for the same period (a retry, a caught-up schedule run, a person asking
-again) finds the first and writes nothing.
+again) finds the first and writes nothing. A run asked to *redraft* replaces a draft (its rows
+and period) in that same transaction; an approved report is never replaced.
 """
 
 from __future__ import annotations
 
 from sqlalchemy.exc import IntegrityError
-from sqlmodel import col, select
+from sqlmodel import Session, col, select
 from temporalio import activity
 from temporalio.exceptions import ApplicationError
 
@@ -19,6 +20,7 @@ from activities.report_period import NothingToDo, plan_period
 from models.base import utcnow
 from models.board import Board
 from models.db import SessionFactory
+from models.formatting import date_and_time, long_date
 from models.report import (
     DraftReportInput,
     DraftReportResult,
@@ -28,7 +30,41 @@ from models.report import (
     ReportKind,
     ReportRow,
     ReportStatus,
+    RowSection,
 )
+
+
+def outcome(
+    report: Report, rows: list[ReportRow], *, created: bool, note: str = ""
+) -> DraftReportResult:
+    """What a run answers: the report, its period (and how it was chosen) and its size."""
+    sections = report.content.get("sections", {})
+    return DraftReportResult(
+        report_id=report.id,
+        created=created,
+        late=report.late,
+        period_key=report.period_key,
+        meeting_date=report.meeting_date,
+        note=note,
+        title=report.title,
+        kind=report.kind,
+        status=report.status,
+        period_start=report.period_start,
+        period_end=report.period_end,
+        period_note=report.content.get("period_note", ""),
+        rows=sum(1 for r in rows if r.section is RowSection.period),
+        carried_forward=sum(1 for r in rows if r.section is RowSection.carried_forward),
+        items=sum(len(items) for items in sections.values()),
+    )
+
+
+def frozen_note(report: Report) -> str:
+    when = report.approved_at or report.published_at
+    return (
+        f"This report was approved{f' on {date_and_time(when)}' if when else ''}"
+        f"{f' by {report.approved_by}' if report.approved_by else ''}: its rows are kept "
+        "exactly as approved, so it cannot be redrafted or discarded."
+    )
 
 
 class ReportActivities:
@@ -48,15 +84,26 @@ class ReportActivities:
             except NothingToDo as nothing:
                 return DraftReportResult(report_id=None, created=False, note=str(nothing))
             existing = session.get(Report, plan["id"])
+            redraft = existing is not None and input.redraft
             if existing is not None:
-                return DraftReportResult(
-                    report_id=existing.id,
-                    created=False,
-                    late=existing.late,
-                    period_key=existing.period_key,
-                    meeting_date=existing.meeting_date,
-                    note="A report for this period exists already: nothing was changed.",
-                )
+                old_rows = self._rows(session, existing)
+                if not input.redraft:
+                    return outcome(existing, old_rows, created=False, note=_exists(existing))
+                if existing.status is not ReportStatus.draft:
+                    result = outcome(existing, old_rows, created=False, note=frozen_note(existing))
+                    return result.model_copy(update={"refused": True})
+                if existing.kind is ReportKind.elg_digest:
+                    result = outcome(
+                        existing,
+                        old_rows,
+                        created=False,
+                        note="An ELG digest is sent as it is made: it is not redrafted.",
+                    )
+                    return result.model_copy(update={"refused": True})
+                for row in old_rows:
+                    session.delete(row)
+                session.delete(existing)
+                session.flush()
             report, rows, messages, targets = build_draft(session, board, input, plan)
             session.add(report)
             session.flush()
@@ -64,7 +111,7 @@ class ReportActivities:
                 session.add(row)
             for message in messages:
                 session.add(message)
-            session.add(drafted_event(report, input))
+            session.add(drafted_event(report, input, redraft=redraft))
             try:
                 session.commit()
             except IntegrityError:
@@ -72,15 +119,18 @@ class ReportActivities:
                 return DraftReportResult(
                     report_id=plan["id"], created=False, period_key=plan["key"]
                 )
-            return DraftReportResult(
-                report_id=report.id,
-                created=True,
-                late=report.late,
-                period_key=report.period_key,
-                meeting_date=report.meeting_date,
-                update_targets=targets,
-                note=f"{report.title}: {len(rows)} row(s).",
-            )
+            result = outcome(report, rows, created=True, note=_made(report, redraft))
+            return result.model_copy(update={"update_targets": targets, "redrafted": redraft})
+
+    @staticmethod
+    def _rows(session: Session, report: Report) -> list[ReportRow]:
+        return list(
+            session.exec(
+                select(ReportRow)
+                .where(ReportRow.report_id == report.id)
+                .order_by(col(ReportRow.seq))
+            ).all()
+        )
 
     @activity.defn(name="publish_report")
     def publish_report(self, input: PublishInput) -> PublishResult:
@@ -117,3 +167,27 @@ class ReportActivities:
             return PublishResult(
                 report_id=report.id, published_at=report.published_at, case_ids=case_ids
             )
+
+
+def _exists(report: Report) -> str:
+    made = f"made {date_and_time(report.generated_at)}"
+    if report.status is ReportStatus.draft and report.kind is not ReportKind.elg_digest:
+        return (
+            f"A draft for this period exists already ({made}): nothing was changed. To draft it "
+            "again from today's records, redraft it (or discard it)."
+        )
+    if report.kind is ReportKind.elg_digest:
+        return f"The digest for this meeting exists already ({made}): nothing was changed."
+    return f"A report for this period exists already ({made}, {report.status.value}): " + (
+        "nothing was changed."
+    )
+
+
+def _made(report: Report, redraft: bool) -> str:
+    verb = "Redrafted" if redraft else "Drafted"
+    if report.kind is ReportKind.elg_digest:
+        verb = "Made"
+    return (
+        f"{verb}: {report.title}, {long_date(report.period_start)} to "
+        f"{long_date(report.period_end)}."
+    )

@@ -11,14 +11,10 @@ from typing import Any
 
 from sqlmodel import Session, col, select
 
+from activities.report_cases import cases_between, cases_with_open_actions_before
 from activities.report_digest import DIGEST_HEADINGS, digest_sections
 from activities.report_figures import annual_figures, end_of
-from activities.report_rows import (
-    build_rows,
-    cases_between,
-    cases_with_open_actions_before,
-    load_sessions,
-)
+from activities.report_rows import build_rows, load_sessions
 from models.action import OWNED, Action
 from models.audit import ActorKind, AuditEvent
 from models.board import Board
@@ -33,7 +29,17 @@ from models.report import (
     ReportTrigger,
     RowSection,
 )
-from notifications.types import ElgDigest, ElgDigestItem, Facts, MessageType, ReportDraftReady
+from notifications.types import (
+    ElgDigest,
+    ElgDigestFigure,
+    ElgDigestItem,
+    Facts,
+    MessageType,
+    ReportDraftReady,
+)
+
+#: The most lines of each section the digest email carries (the page has every line).
+EMAIL_LINES = {"owners_not_responding": 10, "got_worse": 5, "by_partner": 6}
 
 
 def build_draft(
@@ -47,6 +53,8 @@ def build_draft(
     content: dict[str, Any] = {
         "moment": plan["moment"].isoformat(),
         "columns": [],
+        "period_note": plan.get("note", ""),
+        "period_asked": input.period_start is not None or input.period_end is not None,
     }
     rows = []
     targets: list[uuid.UUID] = []
@@ -87,9 +95,7 @@ def build_draft(
     else:
         content["after"] = plan["after"].isoformat()
         content["until"] = plan["until"].isoformat()
-        content["sections"] = digest_sections(
-            session, board.id, after=plan["after"], until=plan["until"]
-        )
+        content.update(digest_sections(session, board.id, after=plan["after"], until=plan["until"]))
     report = Report(
         id=report_id,
         board_id=board.id,
@@ -111,35 +117,69 @@ def build_draft(
 
 
 def _message(
-    report: Report, role: RecipientRole, name: str, email: str, kind: MessageType, facts: Facts
+    report: Report,
+    role: RecipientRole,
+    name: str,
+    email: str,
+    kind: MessageType,
+    facts: Facts,
+    reply_to: str | None = None,
 ) -> OutboxMessage:
+    # One message a draft: a redraft (a new generation moment) sends its own.
     return OutboxMessage(
-        id=uuid.uuid5(report.id, f"message:{kind.value}:{role.value}"),
+        id=uuid.uuid5(
+            report.id, f"message:{kind.value}:{role.value}:{report.generated_at.isoformat()}"
+        ),
         kind=kind.value,
         recipient_role=role,
         recipient_name=name,
         recipient_email=email,
+        reply_to=reply_to,
         facts=facts.model_dump(mode="json"),
         created_at=report.generated_at,
         status=OutboxStatus.pending,
     )
 
 
+def email_sections(sections: dict[str, list[dict[str, Any]]]) -> dict[str, list[dict[str, Any]]]:
+    """What the digest email lists: the most pressing sections (worst first)."""
+    worse = [c for c in sections.get("rag_changes", []) if c.get("worse")]
+    worse.sort(key=lambda c: {"red": 0, "amber": 1}.get(c.get("to_rag", ""), 2))
+    return {
+        "owners_not_responding": sections.get("owners_not_responding", []),
+        "got_worse": worse,
+        "by_partner": sections.get("by_partner", []),
+    }
+
+
+def digest_facts(board: Board, report: Report) -> ElgDigest:
+    assert report.meeting_date is not None
+    full = email_sections(report.content["sections"])
+    return ElgDigest(
+        report_id=report.id,
+        board_name=board.name,
+        meeting_date=report.meeting_date,
+        period_start=report.period_start,
+        period_end=report.period_end,
+        late=report.late,
+        headline=[ElgDigestFigure(label=k, value=v) for k, v in report.content["headline"]],
+        sections={
+            key: [ElgDigestItem(text=i["text"]) for i in items[: EMAIL_LINES[key]]]
+            for key, items in full.items()
+        },
+        more={key: max(0, len(items) - EMAIL_LINES[key]) for key, items in full.items()},
+        on_the_page=[
+            ElgDigestFigure(label=DIGEST_HEADINGS[key].lower(), value=str(len(items)))
+            for key, items in report.content["sections"].items()
+            if items and key in DIGEST_HEADINGS
+        ],
+        reply_to_name=board.engagement_lead_name,
+    )
+
+
 def messages(board: Board, report: Report, rows: int) -> list[OutboxMessage]:
     if report.kind is ReportKind.elg_digest:
-        assert report.meeting_date is not None
-        facts = ElgDigest(
-            report_id=report.id,
-            board_name=board.name,
-            meeting_date=report.meeting_date,
-            period_start=report.period_start,
-            period_end=report.period_end,
-            late=report.late,
-            sections={
-                key: [ElgDigestItem(text=item["text"]) for item in report.content["sections"][key]]
-                for key in DIGEST_HEADINGS
-            },
-        )
+        facts = digest_facts(board, report)
         return [
             _message(
                 report,
@@ -147,7 +187,8 @@ def messages(board: Board, report: Report, rows: int) -> list[OutboxMessage]:
                 board.engagement_lead_name,
                 board.engagement_lead_email,
                 MessageType.elg_digest,
-                facts,
+                facts.model_copy(update={"for_reply_to": True}),
+                reply_to=board.engagement_lead_email,
             ),
             _message(
                 report,
@@ -156,6 +197,7 @@ def messages(board: Board, report: Report, rows: int) -> list[OutboxMessage]:
                 board.cv_lead_email,
                 MessageType.elg_digest,
                 facts,
+                reply_to=board.engagement_lead_email,
             ),
         ]
     ready = ReportDraftReady(
@@ -178,14 +220,20 @@ def messages(board: Board, report: Report, rows: int) -> list[OutboxMessage]:
     ]
 
 
-def drafted_event(report: Report, input: DraftReportInput) -> AuditEvent:
+def drafted_event(report: Report, input: DraftReportInput, *, redraft: bool) -> AuditEvent:
     late = " (late: caught up after a missed run)" if report.late else ""
+    verb = "redrafted" if redraft else "drafted"
     return AuditEvent(
-        id=uuid.uuid5(report.id, "audit:drafted"),
+        id=uuid.uuid5(report.id, f"audit:{verb}:{report.generated_at.isoformat()}"),
         at=report.generated_at,
         actor_kind=ActorKind.system if input.trigger is ReportTrigger.schedule else ActorKind.staff,
         actor_name=input.requested_by,
-        verb="report.drafted",
-        summary=f"{KIND_LABELS[report.kind]} drafted: {report.title}{late}",
-        detail={"report_id": str(report.id), "period_key": report.period_key},
+        verb=f"report.{verb}",
+        summary=f"{KIND_LABELS[report.kind]} {verb}: {report.title}{late}",
+        detail={
+            "report_id": str(report.id),
+            "period_key": report.period_key,
+            "period_start": report.period_start.isoformat(),
+            "period_end": report.period_end.isoformat(),
+        },
     )

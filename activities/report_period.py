@@ -1,8 +1,14 @@
 """Which period a report run is for: the meeting it reports to (quarterly report, ELG digest)
 or the year (annual report), found from the board's calendar and the run's scheduled moment.
 
-``plan_period`` gives the report's id (from board, kind and period), dates, title and moment; it
-raises ``NothingToDo`` when no meeting answers the run (the calendar changed since).
+``plan_period`` gives the report's id (from board, kind and period), dates, title, moment and
+a note that says how the period was chosen; it raises ``NothingToDo`` when no meeting answers the
+run (the calendar changed since).
+
+The quarterly period runs from the last meeting that received the report to the day before this
+meeting. With no earlier receiving meeting it runs from the first day of the month three months
+before (so three whole months and this month up to the meeting), and says so. A person may give
+either end instead (``period_start``, ``period_end``).
 """
 
 from __future__ import annotations
@@ -14,7 +20,7 @@ from sqlmodel import Session, col, select
 from temporalio.exceptions import ApplicationError
 
 from models.board import Board, BoardMeeting, MeetingKind
-from models.formatting import long_date, month_year
+from models.formatting import date_and_time, long_date, month_year
 from models.policy import LONDON
 from models.report import DraftReportInput, ReportKind, report_id_for
 from models.report_timing import annual_period, digest_moment, months_before, quarterly_moment
@@ -52,6 +58,53 @@ def _find_meeting(
     )
 
 
+def _bad_period(message: str) -> ApplicationError:
+    return ApplicationError(message, type="BadPeriod", non_retryable=True)
+
+
+def quarterly_period(
+    meeting: date, earlier: list[date], start: date | None, end: date | None
+) -> tuple[date, date, str]:
+    """The period of the report to ``meeting``, and how it was chosen (in words)."""
+    last = meeting - timedelta(days=1)
+    if end is not None and end >= meeting:
+        raise _bad_period(
+            f"period_end: {long_date(end)} is not before the meeting on {long_date(meeting)}; "
+            "the report covers sessions up to the day before it"
+        )
+    if start is not None:
+        chosen_end = end or last
+        if chosen_end < start:
+            raise _bad_period(
+                f"period_start: {long_date(start)} is after the period's end, "
+                f"{long_date(chosen_end)}"
+            )
+        return (
+            start,
+            chosen_end,
+            (f"Period as asked: {long_date(start)} to {long_date(chosen_end)}."),
+        )
+    if earlier:
+        first = earlier[-1]
+        why = (
+            f"Period: from the last meeting that received the report ({long_date(first)}) to "
+            f"{long_date(end or last)}."
+        )
+    else:
+        first = months_before(meeting.replace(day=1), 3)
+        why = (
+            f"No earlier meeting in the calendar receives the quarterly report, so the period is "
+            f"the three months before {month_year(meeting)} and {month_year(meeting)} up to the "
+            f"meeting: {long_date(first)} to {long_date(end or last)}. To choose another start, "
+            "give it (period_start; cvt report quarterly --from)."
+        )
+    if end is not None and end < first:
+        raise _bad_period(
+            f"period_end: {long_date(end)} is before the period's start, {long_date(first)}"
+        )
+    return first, end or last, why
+
+
 def plan_period(session: Session, board: Board, input: DraftReportInput) -> dict[str, Any]:
     policy = board.policy
     kind = input.kind
@@ -61,11 +114,17 @@ def plan_period(session: Session, board: Board, input: DraftReportInput) -> dict
         meeting = _find_meeting(
             meetings, input, lambda d: quarterly_moment(policy, d), "quarterly report"
         )
-        earlier = [m.date for m in meetings if m.date < meeting]
+        start, end, note = quarterly_period(
+            meeting,
+            [m.date for m in meetings if m.date < meeting],
+            input.period_start,
+            input.period_end,
+        )
         plan.update(
             meeting=meeting,
-            start=earlier[-1] if earlier else months_before(meeting, 3),
-            end=meeting - timedelta(days=1),
+            start=start,
+            end=end,
+            note=note,
             key=meeting.isoformat(),
             moment=quarterly_moment(policy, meeting),
             title=f"You Said, We Did: report to the {board.name} on {long_date(meeting)}",
@@ -88,6 +147,8 @@ def plan_period(session: Session, board: Board, input: DraftReportInput) -> dict
             until=moment,
             start=after.astimezone(LONDON).date(),
             end=moment.astimezone(LONDON).date(),
+            note=f"Period: {date_and_time(after)} to {date_and_time(moment)}"
+            + ("." if earlier else " (no earlier ELG meeting: the month before)."),
             key=meeting.isoformat(),
             moment=moment,
             title=f"Engagement Leads Group digest for the meeting on {long_date(meeting)}",
@@ -95,15 +156,16 @@ def plan_period(session: Session, board: Board, input: DraftReportInput) -> dict
     else:
         if input.period_start and input.period_end:
             start, end = input.period_start, input.period_end
+            note = f"Period as asked: {long_date(start)} to {long_date(end)}."
         else:
             start, end = annual_period(policy, input.scheduled_for.astimezone(LONDON).year)
+            note = f"Period: the reporting year, {long_date(start)} to {long_date(end)}."
         if end < start:
-            raise ApplicationError(
-                "The period ends before it starts.", type="BadPeriod", non_retryable=True
-            )
+            raise _bad_period("period_end: the period ends before it starts")
         plan.update(
             start=start,
             end=end,
+            note=note,
             key=f"{start.isoformat()}..{end.isoformat()}",
             moment=input.scheduled_for,
             title=f"Annual report: You Said, We Did, {month_year(start)} to {month_year(end)}",

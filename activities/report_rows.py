@@ -2,8 +2,12 @@
 
 One row per session, with the board's columns: Board (month and year), Community Voice (theme
 and presenters), Action, RAG rating, Comment (or, in the annual section, Outcome and
-reflection). Presenters are named only with their consent; otherwise their organisation is
-given. Sessions withdrawn, cancelled, deferred or with no specific action have rows too.
+reflection). As in the board's own table, the Action column gives what the presenters raised
+("You said": the session's ``said``, or the summary the Community Voice Lead approved) and then
+the agreed ``ACTION:`` lines with owner and due date, or that no specific action was agreed.
+Presenters are named only with their consent; otherwise their organisation is given. Sessions
+withdrawn, cancelled, deferred or with no specific action have rows too. Which sessions a
+period holds: ``report_cases``.
 """
 
 from __future__ import annotations
@@ -11,13 +15,12 @@ from __future__ import annotations
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import date
 from typing import Any
 
 from sqlmodel import Session, col, select
 
 from models.action import STATUS_LABELS, Action, ActionStatus, ActionUpdate, UpdateKind
-from models.case import OUTCOME_LABELS, Case, CaseOutcome
+from models.case import OUTCOME_LABELS, Case, CaseOutcome, SaidSummary
 from models.formatting import long_date, month_year
 from models.presenter import Presenter
 from models.rag import _SEVERITY, LABELS, Rag
@@ -48,6 +51,14 @@ class SessionFacts:
     presenters: list[Presenter]
     actions: list[Action]
     latest: dict[uuid.UUID, ActionUpdate] = field(default_factory=dict)
+    summary: SaidSummary | None = None
+
+    @property
+    def said(self) -> str | None:
+        """What the paper says was raised: the approved summary, else what was said."""
+        if self.summary is not None and self.summary.approved_at is not None:
+            return self.summary.text
+        return self.case.said
 
 
 def load_sessions(session: Session, cases: Sequence[Case]) -> list[SessionFacts]:
@@ -71,12 +82,17 @@ def load_sessions(session: Session, cases: Sequence[Case]) -> list[SessionFacts]
         .order_by(col(ActionUpdate.at))
     ).all():
         latest[u.action_id] = u
+    summaries = {
+        s.case_id: s
+        for s in session.exec(select(SaidSummary).where(col(SaidSummary.case_id).in_(ids))).all()
+    }
     return [
         SessionFacts(
             case=c,
             presenters=presenters.get(c.id, []),
             actions=actions.get(c.id, []),
             latest={a.id: latest[a.id] for a in actions.get(c.id, []) if a.id in latest},
+            summary=summaries.get(c.id),
         )
         for c in cases
     ]
@@ -100,21 +116,38 @@ def community_voice_cell(facts: SessionFacts) -> str:
     return f"{theme}\nPresented by: {'; '.join(names)}" if names else theme
 
 
-def _owner_text(a: Action) -> str:
+def owner_text(a: Action) -> str:
+    """Who owns an action, as far as the record says: a named person from the directory, or
+    the owner exactly as the minutes wrote it (a group, or a name not in the directory)."""
     if a.owner_name:
-        return f"{a.owner_name}, {a.partner_name}" if a.partner_name else a.owner_name
+        named = f"{a.owner_name}, {a.partner_name}" if a.partner_name else a.owner_name
+        return f"Owner: {named}"
     if a.owner_as_written:
-        return f"{a.owner_as_written} (no named person)"
-    return "no owner named"
+        return f"Owner as recorded: {a.owner_as_written}"
+    return "No owner recorded"
+
+
+def _sentence(text: str) -> str:
+    text = text.strip()
+    return text if text.endswith((".", "!", "?")) else f"{text}."
+
+
+def action_line(a: Action, numbered: bool) -> str:
+    label = f"ACTION {a.seq}:" if numbered else "ACTION:"
+    due = f"Due {long_date(a.due_date)}." if a.due_date else "No due date."
+    return f"{label} {_sentence(a.text)} {_sentence(owner_text(a))} {due}"
 
 
 def action_cell(facts: SessionFacts) -> str:
-    if not facts.actions:
-        return NO_ACTION_TEXT[facts.case.outcome]
+    """What was raised ("You said"), then each agreed action, as the board's table has it."""
     lines = []
-    for a in facts.actions:
-        due = f"; due {long_date(a.due_date)}" if a.due_date else "; no due date"
-        lines.append(f"{a.seq}. {a.text} (Owner: {_owner_text(a)}{due})")
+    if facts.said:
+        lines.append(f"You said: {facts.said.strip()}")
+    numbered = len(facts.actions) > 1
+    lines += [action_line(a, numbered) for a in facts.actions]
+    if not facts.actions:
+        lines.append(NO_ACTION_TEXT[facts.case.outcome])
+        lines += [f"Noted (not an agreed action): {n}" for n in facts.case.noted]
     return "\n".join(lines)
 
 
@@ -181,7 +214,7 @@ def action_detail(a: Action, latest: ActionUpdate | None) -> dict[str, Any]:
         "id": str(a.id),
         "seq": a.seq,
         "text": a.text,
-        "owner": _owner_text(a),
+        "owner": owner_text(a),
         "partner": a.partner_name,
         "due_date": a.due_date.isoformat() if a.due_date else None,
         "status": a.status.value,
@@ -225,6 +258,10 @@ def build_rows(
                 comment_draft=comment,
                 partner_text=partner,
                 detail={
+                    "said": facts.said,
+                    "said_from": "summary" if facts.said and facts.said != c.said else "said",
+                    "noted": list(c.noted),
+                    "month_only": c.meeting_month_only,
                     "outcome": c.outcome.value,
                     "outcome_label": OUTCOME_LABELS[c.outcome],
                     "theme": c.theme,
@@ -235,30 +272,3 @@ def build_rows(
             )
         )
     return rows
-
-
-def cases_between(session: Session, board_id: uuid.UUID, start: date, end: date) -> list[Case]:
-    return list(
-        session.exec(
-            select(Case)
-            .where(Case.board_id == board_id, Case.meeting_date >= start, Case.meeting_date <= end)
-            .order_by(col(Case.meeting_date), col(Case.recorded_at), col(Case.id))
-        ).all()
-    )
-
-
-def cases_with_open_actions_before(
-    session: Session, board_id: uuid.UUID, before: date
-) -> list[Case]:
-    open_case_ids = select(Action.case_id).where(col(Action.closed_at).is_(None))
-    return list(
-        session.exec(
-            select(Case)
-            .where(
-                Case.board_id == board_id,
-                Case.meeting_date < before,
-                col(Case.id).in_(open_case_ids),
-            )
-            .order_by(col(Case.meeting_date), col(Case.recorded_at), col(Case.id))
-        ).all()
-    )

@@ -18,7 +18,17 @@ from api.headers import SecurityHeaders, inline_script_hashes, page_policy
 from api.pages import devmail, docs, info, owner, presenter, staff
 from api.pages import reports as report_pages
 from api.request_guard import RequestGuard
-from api.routes import actions, auth, boards, cases, codec, commands, directory, escalations
+from api.routes import (
+    actions,
+    auth,
+    boards,
+    cases,
+    codec,
+    commands,
+    directory,
+    escalations,
+    said_summaries,
+)
 from api.routes import reports as report_routes
 from api.security import StaffTokens
 from api.session import StaffSessionMiddleware
@@ -108,7 +118,7 @@ def create_app(
     )
     errors.install(app)
     app.include_router(docs.router)
-    for module in (auth, boards, directory, cases, actions, escalations, commands):
+    for module in (auth, boards, directory, cases, said_summaries, actions, escalations, commands):
         app.include_router(module.router, prefix=API_PREFIX)
     app.include_router(report_routes.router, prefix=API_PREFIX)
     app.include_router(codec.router)

@@ -8,6 +8,7 @@ again resumes the same cases and timers.
 from __future__ import annotations
 
 import asyncio
+import json
 import os
 import signal
 import socket
@@ -21,6 +22,8 @@ from models.settings import PROJECT_ROOT
 
 VAR = PROJECT_ROOT / "var"
 DEMO_FILE = PROJECT_ROOT / "demo" / "sessions-2022-12-to-2024-03.json"
+#: The answers to the questions the demo file raises (see ``cvt import --decide``).
+DEMO_DECISIONS = PROJECT_ROOT / "demo" / "decisions.json"
 BIN = Path(sys.executable).parent
 
 
@@ -171,7 +174,12 @@ def prepare(env: dict[str, str]) -> None:
         seed(session)
 
     async def load_demo() -> None:
-        items = read_file(DEMO_FILE.name, DEMO_FILE.read_text(), board="tht")
+        items = read_file(
+            DEMO_FILE.name,
+            DEMO_FILE.read_text(),
+            board="tht",
+            decisions=json.loads(DEMO_DECISIONS.read_text()),
+        )
         actor = Actor(kind=ActorKind.importer, name=f"Import of {DEMO_FILE.name}")
         report = await import_sessions(
             await commands(), items, board="tht", actor=actor, dry_run=False

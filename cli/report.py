@@ -1,20 +1,66 @@
-"""``cvt report``: draft a report now, or bring the report schedules up to date."""
+"""``cvt report``: draft a report now (with its period), redraft or discard a draft, or bring the
+report schedules up to date."""
 
 from __future__ import annotations
 
 import asyncio
+import uuid
 from datetime import date
 from typing import Annotated
 
 import typer
 
+from models.formatting import long_date
 from models.report import DraftReportResult, ReportKind, ReportRunInput, ReportTrigger
 
 report_app = typer.Typer(help="Reports: drafts on request and schedules.", no_args_is_help=True)
 
+BY = "command line"
+
+
+def _date(value: str | None, option: str) -> date | None:
+    if value is None:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        typer.echo(f"{option}: '{value}' is not a date; write it as YYYY-MM-DD", err=True)
+        raise typer.Exit(code=2) from None
+
+
+def describe(result: DraftReportResult) -> list[str]:
+    """What a run did, the period it used (and why) and how big the report is."""
+    if result.refused:
+        return [f"Refused: {result.note}"]
+    made = "Already there" if not result.created else "Drafted"
+    if result.redrafted:
+        made = "Redrafted"
+    lines = [f"{made}: {result.title or 'report'} (report {result.report_id})."]
+    if result.note and not result.created:
+        lines.append(result.note)
+    if result.period_start and result.period_end:
+        lines.append(f"Period: {long_date(result.period_start)} to {long_date(result.period_end)}.")
+    if result.period_note:
+        lines.append(result.period_note)
+    if result.kind is ReportKind.elg_digest:
+        lines.append(f"Items: {result.items} (the email has the headline figures and a link).")
+    else:
+        lines.append(
+            f"Rows: {result.rows} session(s) in the period"
+            + (
+                f", {result.carried_forward} earlier session(s) with actions still open."
+                if result.carried_forward
+                else "."
+            )
+        )
+    if result.created and result.update_targets:
+        lines.append(f"Owners of {len(result.update_targets)} open action(s) asked for an update.")
+    return lines
+
 
 def _run(run: ReportRunInput) -> None:
     from models.settings import get_settings
+    from services.errors import InvalidInput
     from services.reports import run_report
     from workflows.client import connect
 
@@ -23,27 +69,56 @@ def _run(run: ReportRunInput) -> None:
         client = await connect(settings)
         return await run_report(client, run, task_queue=settings.task_queue)
 
-    result = asyncio.run(go())
+    try:
+        result = asyncio.run(go())
+    except InvalidInput as invalid:
+        for e in invalid.errors:
+            typer.echo(f"{e.field}: {e.message}", err=True)
+        raise typer.Exit(code=2) from None
+    _print(result)
+
+
+def _print(result: DraftReportResult) -> None:
     if result.report_id is None:
         typer.echo(f"Nothing drafted: {result.note}", err=True)
         raise typer.Exit(code=1)
-    made = "Drafted" if result.created else "Already there"
-    typer.echo(f"{made}: report {result.report_id}. {result.note}".strip())
+    lines = describe(result)
+    if result.refused:
+        typer.echo("\n".join(lines), err=True)
+        raise typer.Exit(code=1)
+    typer.echo("\n".join(lines))
 
 
 @report_app.command("quarterly")
 def quarterly(
     meeting: Annotated[str, typer.Option(help="The board meeting that receives it (YYYY-MM-DD)")],
     board: Annotated[str, typer.Option(help="The board's slug")] = "tht",
+    start: Annotated[
+        str | None,
+        typer.Option(
+            "--from", help="First day (default: the last meeting that received the report)"
+        ),
+    ] = None,
+    end: Annotated[
+        str | None, typer.Option("--to", help="Last day (default: the day before the meeting)")
+    ] = None,
+    redraft: Annotated[
+        bool, typer.Option("--redraft", help="Replace the meeting's draft (never an approved one)")
+    ] = False,
 ) -> None:
-    """Draft "You Said, We Did" for a board meeting (owners of open actions are asked)."""
+    """Draft "You Said, We Did" for a board meeting (owners of open actions are asked).
+
+    Prints the period used and why, and the number of rows."""
     _run(
         ReportRunInput(
             board=board,
             kind=ReportKind.quarterly,
-            meeting_date=date.fromisoformat(meeting),
+            meeting_date=_date(meeting, "--meeting"),
+            period_start=_date(start, "--from"),
+            period_end=_date(end, "--to"),
+            redraft=redraft,
             trigger=ReportTrigger.manual,
-            requested_by="command line",
+            requested_by=BY,
         )
     )
 
@@ -53,14 +128,14 @@ def digest(
     meeting: Annotated[str, typer.Option(help="The ELG meeting (YYYY-MM-DD)")],
     board: Annotated[str, typer.Option(help="The board's slug")] = "tht",
 ) -> None:
-    """Make the Engagement Leads Group digest for a meeting."""
+    """Make the Engagement Leads Group digest for a meeting (prints how many items it has)."""
     _run(
         ReportRunInput(
             board=board,
             kind=ReportKind.elg_digest,
-            meeting_date=date.fromisoformat(meeting),
+            meeting_date=_date(meeting, "--meeting"),
             trigger=ReportTrigger.manual,
-            requested_by="command line",
+            requested_by=BY,
         )
     )
 
@@ -70,23 +145,90 @@ def annual(
     board: Annotated[str, typer.Option(help="The board's slug")] = "tht",
     start: Annotated[str | None, typer.Option("--from", help="First day (YYYY-MM-DD)")] = None,
     end: Annotated[str | None, typer.Option("--to", help="Last day (YYYY-MM-DD)")] = None,
+    redraft: Annotated[
+        bool, typer.Option("--redraft", help="Replace the period's draft (never an approved one)")
+    ] = False,
 ) -> None:
     """Draft the annual section (default: the reporting year before the December report)."""
     _run(
         ReportRunInput(
             board=board,
             kind=ReportKind.annual,
-            period_start=date.fromisoformat(start) if start else None,
-            period_end=date.fromisoformat(end) if end else None,
+            period_start=_date(start, "--from"),
+            period_end=_date(end, "--to"),
+            redraft=redraft,
             trigger=ReportTrigger.manual,
-            requested_by="command line",
+            requested_by=BY,
         )
     )
 
 
+def _report_id(value: str) -> uuid.UUID:
+    try:
+        return uuid.UUID(value)
+    except ValueError:
+        typer.echo(f"REPORT: '{value}' is not a report id (see /reports)", err=True)
+        raise typer.Exit(code=2) from None
+
+
+@report_app.command("redraft")
+def redraft(
+    report: Annotated[str, typer.Argument(help="The draft's id")],
+    start: Annotated[str | None, typer.Option("--from", help="A new first day")] = None,
+    end: Annotated[str | None, typer.Option("--to", help="A new last day")] = None,
+) -> None:
+    """Draft a report again from today's records (refused once it is approved)."""
+    from cli import connect
+    from models.settings import get_settings
+    from services.errors import Conflict, InvalidInput, NotFound
+    from services.report_drafts import redraft as run_redraft
+    from workflows.client import connect as temporal
+
+    async def go() -> DraftReportResult:
+        settings = get_settings()
+        client = await temporal(settings)
+        with connect.sessions()() as session:
+            return await run_redraft(
+                client,
+                session=session,
+                report_id=_report_id(report),
+                by=BY,
+                task_queue=settings.task_queue,
+                period_start=_date(start, "--from"),
+                period_end=_date(end, "--to"),
+            )
+
+    try:
+        result = asyncio.run(go())
+    except (Conflict, NotFound) as refused:
+        typer.echo(f"Refused: {refused}", err=True)
+        raise typer.Exit(code=1) from None
+    except InvalidInput as invalid:
+        for e in invalid.errors:
+            typer.echo(f"{e.field}: {e.message}", err=True)
+        raise typer.Exit(code=2) from None
+    _print(result)
+
+
+@report_app.command("discard")
+def discard(report: Annotated[str, typer.Argument(help="The draft's id")]) -> None:
+    """Discard a draft (refused once it is approved)."""
+    from cli import connect
+    from services.errors import Conflict, NotFound
+    from services.report_drafts import discard as run_discard
+
+    try:
+        with connect.sessions()() as session:
+            gone = run_discard(session=session, report_id=_report_id(report), by=BY)
+    except (Conflict, NotFound) as refused:
+        typer.echo(f"Refused: {refused}", err=True)
+        raise typer.Exit(code=1) from None
+    typer.echo(f"Discarded the draft: {gone.title}.")
+
+
 @report_app.command("schedules")
 def schedules() -> None:
-    """Create or update every board's report schedules from its meeting calendar."""
+    """Create or update every board's report schedules from its meeting calendar and policy."""
     from models.db import create_engine, session_factory
     from models.settings import get_settings
     from services.report_schedules import sync_all

@@ -83,6 +83,11 @@ class CaseRecord(CaseCore):
         default=False, description="Imported from past records: steps before import not chased."
     )
     source_ref: str | None = Field(default=None, max_length=100, index=True)
+    meeting_month_only: bool = Field(
+        default=False,
+        description="Known only by its month (stored as the 1st): shown as 'April 2024'.",
+    )
+    noted: list[str] = json_column(list)
     gaps: list[str] = json_column(list)
     outcome_reflection: str | None = Field(default=None, max_length=20_000)
     presenter_contact_confirmed_at: datetime | None = utc_column()
@@ -95,6 +100,26 @@ class CaseRecord(CaseCore):
 
 class Case(CaseRecord, table=True):
     pass
+
+
+class SaidSummaryRecord(SQLModel):
+    """A summary of what was said, for the board's paper: the engagement lead writes it, the
+    Community Voice Lead approves it; once approved, papers show it instead of ``said``."""
+
+    case_id: uuid.UUID = Field(foreign_key="case.id", primary_key=True)
+    text: str = Field(max_length=5_000)
+    written_by: str = Field(max_length=200)
+    written_at: datetime = utc_column(nullable=False)
+    approved_by: str | None = Field(default=None, max_length=200)
+    approved_at: datetime | None = utc_column()
+
+
+class SaidSummary(SaidSummaryRecord, table=True):
+    __tablename__ = "said_summary"
+
+
+class SaidSummaryWrite(CleanText, SQLModel):
+    text: str = Field(min_length=3, max_length=5_000)
 
 
 class CaseSummary(CaseRecord):

@@ -51,6 +51,23 @@ def month_year(value: date) -> str:
     return f"{_MONTHS[value.month - 1]} {value.year}"
 
 
+def session_date(case: object) -> str:
+    """When a session was held, as far as it is known: '11 April 2024', or 'April 2024' for a
+    session recorded by its month only (never '1 April 2024')."""
+    day = getattr(case, "meeting_date", None)
+    if day is None:
+        return ""
+    if getattr(case, "meeting_month_only", False):
+        return month_year(day)
+    return long_date(day)
+
+
+def session_on(case: object) -> str:
+    """'on 11 April 2024', or 'in April 2024' for a session known only by its month."""
+    when = session_date(case)
+    return f"in {when}" if getattr(case, "meeting_month_only", False) else f"on {when}"
+
+
 SERVICE_NAME = "Community Voice"
 
 #: The date and time filters every Jinja environment has (pages, emails, documents).
@@ -60,4 +77,6 @@ FILTERS = {
     "clock_time": clock_time,
     "short_day": short_day,
     "month_year": month_year,
+    "session_date": session_date,
+    "session_on": session_on,
 }

@@ -42,6 +42,7 @@ class CaseContext(BaseModel):
     theme: str | None
     said: str | None
     historical: bool = False
+    meeting_month_only: bool = False
     leads: LeadContacts
     presenters: list[PresenterRecord] = Field(default_factory=list)
 

@@ -140,6 +140,28 @@ class AnnualRequest(CleanText, BaseModel):
 class QuarterlyRequest(CleanText, BaseModel):
     board: str
     meeting_date: date = PayloadField(description="The board meeting that receives the report.")
+    period_start: date | None = PayloadField(
+        default=None,
+        description="First day of the period (default: the last meeting that received the "
+        "report; with none, the first day of the month three months before).",
+    )
+    period_end: date | None = PayloadField(
+        default=None, description="Last day of the period (default: the day before the meeting)."
+    )
+    redraft: bool = PayloadField(
+        default=False,
+        description="Replace this meeting's draft, if there is one, with a new one from today's "
+        "records. An approved report is never redrafted.",
+    )
+
+
+class RedraftRequest(CleanText, BaseModel):
+    period_start: date | None = PayloadField(
+        default=None, description="A new first day (default: the draft's own period)."
+    )
+    period_end: date | None = PayloadField(
+        default=None, description="A new last day (default: the draft's own period)."
+    )
 
 
 class DigestRequest(CleanText, BaseModel):
@@ -169,6 +191,9 @@ class ReportRunInput(BaseModel):
     period_end: date | None = None
     trigger: ReportTrigger = ReportTrigger.schedule
     requested_by: str = "Community Voice (automatic)"
+    redraft: bool = PayloadField(
+        default=False, description="Replace the period's draft (never an approved report)."
+    )
 
 
 class DraftReportInput(ReportRunInput):
@@ -187,6 +212,21 @@ class DraftReportResult(BaseModel):
         default_factory=list, description="Open actions whose owners are asked for an update."
     )
     note: str = ""
+    title: str | None = None
+    kind: ReportKind | None = None
+    status: ReportStatus | None = None
+    period_start: date | None = None
+    period_end: date | None = None
+    period_note: str = PayloadField(default="", description="How the period was chosen.")
+    rows: int = PayloadField(default=0, description="Sessions held in the period (one row each).")
+    carried_forward: int = PayloadField(
+        default=0, description="Earlier sessions with actions still open (quarterly)."
+    )
+    items: int = PayloadField(default=0, description="Lines of the ELG digest, every section.")
+    redrafted: bool = False
+    refused: bool = PayloadField(
+        default=False, description="Asked to redraft a report that is approved: nothing changed."
+    )
 
 
 class UpdateRequest(BaseModel):

@@ -74,14 +74,11 @@ def build_environment() -> Environment:
     return env
 
 
-#: The ELG digest's sections, in the order the group reads them.
+#: The ELG digest email's sections, in the order the group reads them (the page has them all).
 DIGEST_HEADINGS = [
-    ("new_sessions", "New sessions"),
-    ("rag_changes", "Actions whose RAG changed, and why"),
-    ("escalations_opened", "Escalations opened"),
-    ("escalations_resolved", "Escalations resolved"),
-    ("due_next_month", "Actions due next month"),
     ("owners_not_responding", "Owners not responding"),
+    ("got_worse", "Actions whose rating got worse this month"),
+    ("by_partner", "Open actions by partner"),
 ]
 
 

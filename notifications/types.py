@@ -58,6 +58,7 @@ class CaseFacts(Facts):
     case_id: uuid.UUID
     board_name: str
     meeting_date: date
+    meeting_month_only: bool = False
     theme: str | None = None
     said: str | None = None
 
@@ -67,6 +68,7 @@ class CaseFacts(Facts):
             case_id=case.case_id,
             board_name=case.board_name,
             meeting_date=case.meeting_date,
+            meeting_month_only=case.meeting_month_only,
             theme=case.theme,
             said=case.said,
         )
@@ -227,8 +229,14 @@ class ElgDigestItem(Facts):
     text: str
 
 
+class ElgDigestFigure(Facts):
+    label: str
+    value: str
+
+
 class ElgDigest(Facts):
-    """The monthly Engagement Leads Group digest (the page holds the full digest)."""
+    """The monthly Engagement Leads Group digest: headline figures and the first lines of the
+    most pressing sections (``more``: how many further lines each has on the page)."""
 
     report_id: uuid.UUID
     board_name: str
@@ -236,7 +244,16 @@ class ElgDigest(Facts):
     period_start: date
     period_end: date
     late: bool = False
+    headline: list[ElgDigestFigure] = Field(default_factory=list)
     sections: dict[str, list[ElgDigestItem]]
+    more: dict[str, int] = Field(default_factory=dict)
+    on_the_page: list[ElgDigestFigure] = Field(default_factory=list)
+    reply_to_name: str | None = Field(
+        default=None, description="Replies go to this person (the engagement lead)."
+    )
+    for_reply_to: bool = Field(
+        default=False, description="This copy goes to the person replies go to."
+    )
 
 
 class ReportDraftReady(Facts):

@@ -77,10 +77,11 @@ def _session(
         "id": session_ref(c),
         "case_id": str(c.id),
         "board": board.slug,
-        "meeting_date": c.meeting_date.isoformat(),
+        "meeting_date": None if c.meeting_month_only else c.meeting_date.isoformat(),
         "board_month": c.meeting_date.strftime("%Y-%m"),
         "month_as_written": month_year(c.meeting_date),
         "status": c.outcome.value,
+        "noted": c.noted,
         "theme": c.theme,
         "said": c.said,
         "presenters": [
@@ -133,13 +134,14 @@ def to_csv(data: dict[str, Any]) -> str:
         base = {
             "session_ref": s["id"],
             "board": s["board"],
-            "meeting_date": s["meeting_date"],
+            "meeting_date": s["meeting_date"] or "",
             "board_month": s["board_month"],
             "status": s["status"],
             "theme": s["theme"] or "",
             "said": s["said"] or "",
             "presenters": json.dumps(s["presenters"], ensure_ascii=False),
             "outcome_and_reflection": s["outcome"] or "",
+            "noted": json.dumps(s["noted"], ensure_ascii=False) if s["noted"] else "",
         }
         if not s["actions"]:
             rows.append(base)

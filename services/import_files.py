@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Mapping
 from typing import Any
 
 from services import csv_files
@@ -17,10 +18,13 @@ from services.import_records import ImportedSession, read_board_papers
 EXPORT_FORMAT = "community-voice-export"
 
 
-def read_file(name: str, text: str, *, board: str) -> list[ImportedSession]:
-    """Sessions from a ``.json`` or ``.csv`` file (the board papers' shape or our export)."""
+def read_file(
+    name: str, text: str, *, board: str, decisions: Mapping[str, str] | None = None
+) -> list[ImportedSession]:
+    """Sessions from a ``.json`` or ``.csv`` file (the board papers' shape or our export);
+    ``decisions`` answer the questions records raise (``import_decisions.py``)."""
     if name.lower().endswith(".csv"):
-        return read_csv(text, board=board)
+        return read_csv(text, board=board, decisions=decisions)
     try:
         data = json.loads(text)
     except json.JSONDecodeError as error:
@@ -32,7 +36,9 @@ def read_file(name: str, text: str, *, board: str) -> list[ImportedSession]:
         bad = ImportedSession(number=1, source_ref="(file)", line=1)
         bad.errors.append("expected a list of sessions, or this product's export")
         return [bad]
-    return read_board_papers(records, board=board, lines=json_record_lines(text))
+    return read_board_papers(
+        records, board=board, lines=json_record_lines(text), decisions=decisions
+    )
 
 
 def json_record_lines(text: str) -> list[int]:
@@ -62,14 +68,17 @@ def json_record_lines(text: str) -> list[int]:
 #: One line a session and action (a session with no action has one line, action cells empty).
 CSV_COLUMNS = [
     "session_ref", "board", "meeting_date", "board_month", "status", "theme", "said",
-    "presenters", "outcome_and_reflection", "action_seq", "action_text", "action_owner",
-    "action_owner_email", "action_partner", "action_due_date", "action_status", "action_rag",
-    "action_rag_cause", "action_closed_at", "action_closed_on_time", "action_latest_update",
+    "presenters", "outcome_and_reflection", "noted", "action_seq", "action_text",
+    "action_owner", "action_owner_email", "action_partner", "action_due_date", "action_status",
+    "action_rag", "action_rag_cause", "action_closed_at", "action_closed_on_time",
+    "action_latest_update",
 ]  # fmt: skip
 REQUIRED_CSV = {"session_ref", "status"}
 
 
-def read_csv(text: str, *, board: str) -> list[ImportedSession]:
+def read_csv(
+    text: str, *, board: str, decisions: Mapping[str, str] | None = None
+) -> list[ImportedSession]:
     reader = csv_files.read_rows(text)
     missing = REQUIRED_CSV - set(reader.fieldnames or [])
     if missing or not ({"meeting_date", "board_month"} & set(reader.fieldnames or [])):
@@ -90,11 +99,20 @@ def read_csv(text: str, *, board: str) -> list[ImportedSession]:
             problems[f"(line {first_line})"] = ["session_ref: missing"]
             continue
         record = grouped.setdefault(ref, {"_line": first_line, "id": ref, "actions": []})
-        for key in ("board", "meeting_date", "board_month", "status", "theme", "said"):
+        for key in (
+            "board", "meeting_date", "board_month", "status", "theme", "said", "import_decision"
+        ):  # fmt: skip
             if row.get(key) and key not in record:
                 record[key] = row[key]
         if row.get("outcome_and_reflection") and "outcome" not in record:
             record["outcome"] = row["outcome_and_reflection"]
+        if row.get("noted") and "noted" not in record:
+            try:
+                record["noted"] = [str(n) for n in json.loads(row["noted"])]
+            except (json.JSONDecodeError, TypeError):
+                problems.setdefault(ref, []).append(
+                    f"line {first_line}: noted: not a JSON list of texts"
+                )
         if row.get("presenters") and "presenters" not in record:
             try:
                 record["presenters"] = json.loads(row["presenters"])
@@ -116,7 +134,7 @@ def read_csv(text: str, *, board: str) -> list[ImportedSession]:
     for record in grouped.values():
         lines.append(record.pop("_line"))
         records.append(record)
-    items = read_board_papers(records, board=board, lines=lines)
+    items = read_board_papers(records, board=board, lines=lines, decisions=decisions)
     for item in items:
         item.errors = problems.get(item.source_ref, []) + item.errors
     return items

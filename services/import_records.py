@@ -4,12 +4,17 @@ Takes a record as it is (the board papers' shape, or the richer shape of this pr
 export) and says what it lacks (no named owner, no due date, a month with no day) rather than
 inventing it. A session's id comes from its source reference (or, for the product's own export,
 is the case's own id), so importing it again finds the same case.
+
+Where a record could mean two things (a session recorded as "no specific action" that also lists
+actions; two sessions in one month) it is not guessed: ``import_decisions`` asks, and the answer
+comes from the record's ``import_decision`` field or ``cvt import --decide REF=DECISION``.
 """
 
 from __future__ import annotations
 
 import re
 import uuid
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -17,8 +22,16 @@ from typing import Any
 from pydantic import ValidationError
 
 from models.case import CaseCreate, CaseOutcome
+from models.formatting import month_year
 from models.text import find_forbidden, printable
 from services.errors import field_errors
+from services.import_decisions import (
+    DECISION_FIELD,
+    Decision,
+    ask_about_same_month,
+    decide_no_specific_action,
+    read_decision,
+)
 
 NAMESPACE = uuid.UUID("6f1b2c77-61a4-4b0c-9d0e-7c1d1e0f5a3b")
 #: Source references of sessions recorded in this product, as its export writes them.
@@ -38,8 +51,16 @@ class ImportedSession:
     action_gaps: list[list[str]] = field(default_factory=list)
     owner_emails: list[str | None] = field(default_factory=list)
     outcome_reflection: str | None = None
+    month_only: bool = False
+    noted: list[str] = field(default_factory=list)
+    decision: Decision | None = None
+    questions: list[str] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
     status: str = "checked"
+
+    @property
+    def skipped(self) -> bool:
+        return self.decision is Decision.skip
 
     @property
     def lacks(self) -> list[str]:
@@ -60,11 +81,15 @@ class ImportReport:
 
     @property
     def ok(self) -> bool:
-        return not any(s.errors for s in self.sessions)
+        return not any(s.errors or s.questions for s in self.sessions)
 
     @property
     def bad(self) -> list[ImportedSession]:
         return [s for s in self.sessions if s.errors]
+
+    @property
+    def undecided(self) -> list[ImportedSession]:
+        return [s for s in self.sessions if s.questions and not s.errors]
 
 
 def case_id_for(board: str, source_ref: str) -> uuid.UUID:
@@ -75,10 +100,17 @@ def case_id_for(board: str, source_ref: str) -> uuid.UUID:
 
 
 def read_board_papers(
-    records: list[Any], *, board: str, lines: list[int] | None = None
+    records: list[Any],
+    *,
+    board: str,
+    lines: list[int] | None = None,
+    decisions: Mapping[str, str] | None = None,
 ) -> list[ImportedSession]:
     """Sessions in the board papers' shape (``board_month``, ``status``, ``actions`` …) or the
-    richer shape of this product's export (``meeting_date``, due dates, owners' emails)."""
+    richer shape of this product's export (``meeting_date``, due dates, owners' emails).
+
+    ``decisions`` (source reference → decision, from the command line) answer the questions a
+    record raises; they take the place of the record's own ``import_decision``."""
     out = []
     for number, record in enumerate(records, start=1):
         line = lines[number - 1] if lines and number <= len(lines) else 0
@@ -100,17 +132,20 @@ def read_board_papers(
             out.append(item)
             continue
         try:
-            item.body, item.gaps, item.action_gaps, item.owner_emails = _session(record, item.board)
+            given = (decisions or {}).get(item.source_ref, record.get(DECISION_FIELD))
+            item.decision = read_decision(given)
+            _session(record, item)
         except ValidationError as error:
             item.errors.append(_describe(error))
         except (ValueError, KeyError, TypeError, AttributeError) as error:
             item.errors.append(_describe(error))
         item.outcome_reflection = record.get("outcome") or None
         out.append(item)
+    ask_about_same_month(out)
     return out
 
 
-def _meeting_date(record: dict[str, Any], gaps: list[str]) -> date:
+def _meeting_date(record: dict[str, Any], item: ImportedSession) -> date:
     if record.get("meeting_date"):
         try:
             return date.fromisoformat(str(record["meeting_date"]))
@@ -123,15 +158,15 @@ def _meeting_date(record: dict[str, Any], gaps: list[str]) -> date:
     month = str(record["board_month"])
     if not re.fullmatch(r"\d{4}-\d{2}", month) or not 1 <= int(month[5:]) <= 12:
         raise ValueError(f"board_month: '{month}' is not a month: write it as YYYY-MM")
-    gaps.append("meeting day not recorded: month only, dated the 1st")
-    return date(int(month[:4]), int(month[5:]), 1)
+    first = date(int(month[:4]), int(month[5:]), 1)
+    item.month_only = True
+    item.gaps.append(f"meeting day not recorded: shown as {month_year(first)}")
+    return first
 
 
-def _session(
-    record: dict[str, Any], board: str
-) -> tuple[CaseCreate, list[str], list[list[str]], list[str | None]]:
-    gaps: list[str] = []
-    meeting_date = _meeting_date(record, gaps)
+def _session(record: dict[str, Any], item: ImportedSession) -> None:
+    gaps = item.gaps
+    meeting_date = _meeting_date(record, item)
     status = record.get("status") or "held"
     if status not in CaseOutcome.__members__:
         known = ", ".join(CaseOutcome)
@@ -154,7 +189,7 @@ def _session(
         if not (p.get("email") or p.get("preferred_contact")):
             who = p.get("name") or p.get("organisation") or "a presenter"
             gaps.append(f"no contact details for {who}")
-    actions, action_gaps, emails = [], [], []
+    actions, action_gaps, emails = [], item.action_gaps, item.owner_emails
     for a in record.get("actions") or []:
         owner = a.get("owner")
         lacks = []
@@ -171,18 +206,19 @@ def _session(
         emails.append(a.get("owner_email"))
     if record.get("note"):
         gaps.append(f"source note: {record['note']}")
-    body = CaseCreate.model_validate(
+    outcome = decide_no_specific_action(record, item, CaseOutcome(status), actions)
+    item.noted += [str(n) for n in record.get("noted") or [] if n]
+    item.body = CaseCreate.model_validate(
         {
-            "board": board,
+            "board": item.board,
             "meeting_date": meeting_date,
-            "outcome": CaseOutcome(status),
+            "outcome": outcome,
             "theme": record.get("theme"),
             "said": record.get("said"),
             "presenters": presenters,
             "actions": actions,
         }
     )
-    return body, gaps, action_gaps, emails
 
 
 def _describe(error: Exception) -> str:

@@ -4,13 +4,15 @@ product's own export, as JSON or CSV.
 Reading a file is ``import_files.py``; checking each record and what it lacks,
 ``import_records.py``. Every bad record is reported with the line of the file it starts on, and
 then nothing at all is imported. Idempotent: importing the same file again changes nothing.
-``dry_run`` checks without writing.
+``dry_run`` checks without writing, and lists the questions a record raises (see
+``import_decisions.py``): until each is answered, nothing is imported.
 """
 
 from __future__ import annotations
 
 import uuid
 from collections.abc import Callable
+from datetime import date, timedelta
 
 from sqlmodel import Session, col, func, select
 
@@ -22,6 +24,7 @@ from models.partner import Owner
 from services import intake
 from services.commands import Commands
 from services.errors import InvalidInput
+from services.import_decisions import ask_about_recorded
 from services.import_records import ImportedSession, ImportReport, case_id_for
 from services.inbox import Channel
 
@@ -43,14 +46,34 @@ def _owner_ids(session: Session, item: ImportedSession) -> None:
             action.owner_as_written = None
 
 
+def _recorded_in_month(session: Session, item: ImportedSession, refs: set[str]) -> list[Case]:
+    """Sessions of the record's board and month already recorded, not from this file."""
+    assert item.body is not None
+    day = item.body.meeting_date
+    first = date(day.year, day.month, 1)
+    after = (first + timedelta(days=32)).replace(day=1)
+    board = intake.get_board(session, item.board)
+    own = case_id_for(item.board, item.source_ref)
+    if session.get(Case, own) is not None:
+        return []  # imported before: nothing new to decide
+    found = session.exec(
+        select(Case).where(
+            Case.board_id == board.id, Case.meeting_date >= first, Case.meeting_date < after
+        )
+    ).all()
+    return [c for c in found if c.id != own and (c.source_ref or "") not in refs]
+
+
 def _check(commands: Commands, items: list[ImportedSession], actor: Actor) -> None:
+    refs = {item.source_ref for item in items}
     with commands.sessions() as session:
         for item in items:
-            if item.body is None:
+            if item.body is None or item.skipped:
                 continue
             try:
                 _owner_ids(session, item)
                 intake.case_input(session, item.body, actor=actor, now=utcnow(), historical=True)
+                ask_about_recorded(item, _recorded_in_month(session, item, refs))
             except InvalidInput as invalid:
                 item.errors += [f"{e.field}: {e.message}" for e in invalid.errors]
     seen: dict[tuple[str, str], ImportedSession] = {}
@@ -87,7 +110,10 @@ async def import_sessions(
     for item, row in zip(items, rows, strict=True):
         if row is not None:
             await commands.inbox.deliver(row)
-        item.status = "imported" if row is not None else "already imported"
+        if item.skipped:
+            item.status = "skipped, as decided"
+        else:
+            item.status = "imported" if row is not None else "already imported"
         if progress is not None:
             progress(item)
     return report
@@ -101,6 +127,9 @@ def _store_all(
     with commands.sessions() as session:
         for item in items:
             assert item.body is not None
+            if item.skipped:
+                out.append(None)
+                continue
             key = f"import:{item.board}:{item.source_ref}"
             case_id = case_id_for(item.board, item.source_ref)
             existing = session.exec(
@@ -122,6 +151,8 @@ def _store_all(
                 gaps=item.gaps,
                 action_gaps=item.action_gaps,
                 outcome_reflection=item.outcome_reflection,
+                meeting_month_only=item.month_only,
+                noted=item.noted,
             )
             row = InboxCommand(
                 id=command_id,

@@ -125,6 +125,8 @@ def case_input(
     gaps: list[str] | None = None,
     action_gaps: list[list[str]] | None = None,
     outcome_reflection: str | None = None,
+    meeting_month_only: bool = False,
+    noted: list[str] | None = None,
 ) -> CaseInput:
     """The input that starts the case workflow for ``body``; raises ``InvalidInput``."""
     board = get_board(session, body.board)
@@ -144,6 +146,8 @@ def case_input(
         source_ref=source_ref,
         gaps=list(gaps or []),
         outcome_reflection=outcome_reflection,
+        meeting_month_only=meeting_month_only,
+        noted=list(noted or []),
         recorded_at=now,
         recorded_by=actor.name,
     )

@@ -70,6 +70,11 @@ class ReportView:
     figures: list[tuple[str, str]] = field(default_factory=list)
     chart_data: dict[str, Any] = field(default_factory=dict)
     digest: list[tuple[str, list[str]]] = field(default_factory=list)
+    #: The digest's sections for the page: each heading's lines under their group (a partner or
+    #: an owner; None where a section is not grouped).
+    digest_groups: list[tuple[str, list[tuple[str | None, list[str]]]]] = field(
+        default_factory=list
+    )
 
     def __post_init__(self) -> None:
         self.title, self.board_name = printable(self.title), printable(self.board_name)
@@ -80,7 +85,10 @@ class ReportView:
         return KIND_LABELS[self.report.kind]
 
 
-def status_text(report: ReportRecord) -> str:
+def status_text(report: ReportRecord, delivery: str | None = None) -> str:
+    if report.kind is ReportKind.elg_digest:
+        # A digest has no approval: it is emailed as it is made.
+        return delivery or f"Made {date_and_time(report.generated_at)} and emailed to the leads"
     if report.status is ReportStatus.published:
         return f"Published {date_and_time(report.published_at)} by {report.published_by}"
     if report.status is ReportStatus.approved:
@@ -154,12 +162,16 @@ def figure_lines(figures: dict[str, Any]) -> list[tuple[str, str]]:
 
 
 def build_view(
-    report: ReportRecord, rows: Sequence[ReportRowRecord], board_name: str
+    report: ReportRecord,
+    rows: Sequence[ReportRowRecord],
+    board_name: str,
+    *,
+    delivery: str | None = None,
 ) -> ReportView:
     lines = [
         f"{board_name}. Period: {long_date(report.period_start)} to "
         f"{long_date(report.period_end)}.",
-        status_text(report) + ".",
+        status_text(report, delivery) + ".",
     ]
     if late := late_text(report):
         lines.append(late)
@@ -184,14 +196,35 @@ def build_view(
         view.figures = figure_lines(report.content["figures"])
         view.chart_data = report.content["figures"]
     if report.kind is ReportKind.elg_digest:
-        from activities.report_digest import DIGEST_HEADINGS
-
-        sections = report.content.get("sections", {})
-        view.digest = [
-            (heading, [printable(item["text"]) for item in sections.get(key, [])])
-            for key, heading in DIGEST_HEADINGS.items()
-        ]
+        digest_view(view, report.content)
     return view
+
+
+#: Digest sections whose lines are each about one partner or person already.
+UNGROUPED = ("by_partner", "owners_not_responding")
+
+
+def digest_view(view: ReportView, content: dict[str, Any]) -> None:
+    """Headline figures first (as the view's figures), then every section, grouped."""
+    from activities.report_digest import DIGEST_HEADINGS
+
+    sections = content.get("sections", {})
+    view.figures = [(label, value) for label, value in content.get("headline", [])]
+    view.digest = [
+        (heading, [printable(item["text"]) for item in sections.get(key, [])])
+        for key, heading in DIGEST_HEADINGS.items()
+    ]
+    for key, heading in DIGEST_HEADINGS.items():
+        groups: list[tuple[str | None, list[str]]] = []
+        for item in sections.get(key, []):
+            group = None if key in UNGROUPED else item.get("group")
+            text = printable(item["text"])
+            if group and text.startswith(f"{group}: "):
+                text = text[len(group) + 2 :]  # the group is the heading above it
+            if not groups or groups[-1][0] != group:
+                groups.append((group, []))
+            groups[-1][1].append(text)
+        view.digest_groups.append((heading, groups))
 
 
 def rag_label(value: str | None) -> str:

@@ -18,6 +18,8 @@ from temporalio.common import WorkflowIDConflictPolicy, WorkflowIDReusePolicy
 from activities.report_rows import public_presenter
 from models.base import utcnow
 from models.board import Board
+from models.formatting import date_and_time
+from models.outbox import OutboxMessage, OutboxStatus
 from models.presenter import Presenter
 from models.report import (
     DraftReportResult,
@@ -107,7 +109,35 @@ def detail(*, session: Session, report_id: uuid.UUID) -> ReportDetail:
 
 def view(*, session: Session, report_id: uuid.UUID) -> ReportView:
     report, rows, board = get_report(session=session, report_id=report_id)
-    return build_view(report, list(rows), board.name)
+    return build_view(report, list(rows), board.name, delivery=digest_delivery(session, report))
+
+
+def digest_delivery(session: Session, report: Report) -> str | None:
+    """Whether a digest's emails went out, to whom and when (a digest has no approval)."""
+    if report.kind is not ReportKind.elg_digest:
+        return None
+    mail = [
+        m
+        for m in session.exec(
+            select(OutboxMessage).where(
+                OutboxMessage.kind == "elg_digest", OutboxMessage.created_at == report.generated_at
+            )
+        ).all()
+        if m.facts.get("report_id") == str(report.id)
+    ]
+    if not mail:
+        return None
+    parts = []
+    for m in sorted(mail, key=lambda m: m.recipient_name):
+        if m.status is OutboxStatus.sent:
+            parts.append(f"sent to {m.recipient_name} {date_and_time(m.sent_at)}")
+        elif m.status in (OutboxStatus.pending, OutboxStatus.sending):
+            parts.append(f"waiting to be sent to {m.recipient_name}")
+        elif m.status is OutboxStatus.unconfirmed:
+            parts.append(f"handed to the mail server for {m.recipient_name}, not confirmed")
+        else:
+            parts.append(f"not delivered to {m.recipient_name} ({m.status.value})")
+    return "Emailed as it was made (a digest has no approval step): " + "; ".join(parts)
 
 
 def public_view(*, session: Session, report_id: uuid.UUID) -> ReportView:
@@ -198,23 +228,46 @@ def run_workflow_id(request: ReportRunInput) -> str:
         if request.meeting_date
         else f"{request.period_start}..{request.period_end}"
     )
-    return f"report-{request.board}-{request.kind.value.replace('_', '-')}-on-request-{period}"
+    name = f"report-{request.board}-{request.kind.value.replace('_', '-')}-on-request-{period}"
+    # A redraft is its own run (each replaces the draft once); a plain request joins a run
+    # already going for the period.
+    return f"{name}-redraft-{uuid.uuid4().hex[:12]}" if request.redraft else name
+
+
+#: Failures a report run reports as bad input (the field comes first in the message).
+BAD_INPUT = {"BadPeriod": "period_start", "NoBoard": "board"}
 
 
 async def run_report(
     client: Client, request: ReportRunInput, *, task_queue: str
 ) -> DraftReportResult:
-    """Draft a report now through its workflow (at most once per period) and wait for it."""
-    result: DraftReportResult = await client.execute_workflow(
-        "ReportWorkflow",
-        request,
-        id=run_workflow_id(request),
-        task_queue=task_queue,
-        id_conflict_policy=WorkflowIDConflictPolicy.USE_EXISTING,
-        id_reuse_policy=WorkflowIDReusePolicy.ALLOW_DUPLICATE,
-        result_type=DraftReportResult,
-        execution_timeout=RUN_TIMEOUT,
-    )
+    """Draft a report now through its workflow (at most once per period) and wait for it.
+
+    A period that cannot be, or a board that does not exist, is ``InvalidInput`` naming the
+    field; a redraft of an approved report is answered with ``refused``."""
+    try:
+        result: DraftReportResult = await client.execute_workflow(
+            "ReportWorkflow",
+            request,
+            id=run_workflow_id(request),
+            task_queue=task_queue,
+            id_conflict_policy=WorkflowIDConflictPolicy.USE_EXISTING,
+            id_reuse_policy=WorkflowIDReusePolicy.ALLOW_DUPLICATE,
+            result_type=DraftReportResult,
+            execution_timeout=RUN_TIMEOUT,
+        )
+    except WorkflowFailureError as failure:
+        cause: BaseException = failure
+        while cause.__cause__ is not None:
+            cause = cause.__cause__
+        kind = getattr(cause, "type", None)
+        if kind not in BAD_INPUT:
+            raise
+        message = getattr(cause, "message", str(cause))
+        field, sep, rest = message.partition(": ")
+        if not sep or " " in field:
+            field, rest = BAD_INPUT[kind], message
+        raise InvalidInput(FieldError(field, rest)) from failure
     return result
 
 

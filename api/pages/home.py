@@ -15,7 +15,7 @@ from api.pages.render import page
 from api.presenters.links import Link
 from api.presenters.rag import rag_tag
 from api.presenters.rag_board import rag_board_page
-from models.formatting import long_date
+from models.formatting import session_date
 from models.rag import LABELS, Rag
 from models.staff import Permission
 from services import oversight, queries
@@ -67,7 +67,7 @@ def home(request: Request, session: SessionDep, user: StaffReader) -> HTMLRespon
     if user.can(Permission.drive_actions):
         context["awaiting_contact"] = [
             Link(
-                f"{case.theme or 'Session'} ({board.name}, {long_date(case.meeting_date)})",
+                f"{case.theme or 'Session'} ({board.name}, {session_date(case)})",
                 f"/cases/{case.id}#presenters",
             )
             for case, board in oversight.awaiting_contact(session=session)
@@ -75,14 +75,14 @@ def home(request: Request, session: SessionDep, user: StaffReader) -> HTMLRespon
         context["unassigned"] = [
             Link(
                 f"{action.text} (action {action.seq}, {case.theme or 'session'}, "
-                f"{long_date(case.meeting_date)})",
+                f"{session_date(case)})",
                 f"/cases/{case.id}#action-{action.seq}",
             )
             for action, case in oversight.unassigned_actions(session=session)
         ]
     context["recent"] = [
         Link(
-            f"{c.theme or 'Session'} ({c.board_name}, {long_date(c.meeting_date)})",
+            f"{c.theme or 'Session'} ({c.board_name}, {session_date(c)})",
             f"/cases/{c.id}",
         )
         for c in queries.list_cases(session=session, limit=5)

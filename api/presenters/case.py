@@ -26,7 +26,7 @@ from api.presenters.time import ago
 from models.action import STATUS_LABELS, ActionRecord
 from models.audit import AuditEvent
 from models.case import OUTCOME_LABELS, CaseDetail, CaseStatus
-from models.formatting import date_and_time, long_date
+from models.formatting import date_and_time, long_date, session_date
 from models.inbox import CommandStatus, InboxCommand
 from models.outbox import OutboxMessage
 from models.presenter import PresenterRecord
@@ -164,7 +164,7 @@ def case_page(
     return {
         "page_title": detail.theme or f"Session at the {detail.board_name}",
         "case": detail,
-        "meeting": long_date(detail.meeting_date),
+        "meeting": session_date(detail),
         "outcome": OUTCOME_LABELS[detail.outcome],
         "status": "Open" if detail.status is CaseStatus.open else "Closed",
         "recorded": f"{date_and_time(detail.recorded_at)} by {detail.recorded_by or 'unknown'}",

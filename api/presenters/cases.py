@@ -10,7 +10,7 @@ from sqlmodel import Session, col, select
 from api.pages.forms import Form
 from models.board import Board
 from models.case import OUTCOME_LABELS, CaseStatus, CaseSummary
-from models.formatting import long_date
+from models.formatting import session_date
 from models.staff import Permission, StaffUser
 
 
@@ -38,9 +38,9 @@ def case_list(
             {
                 "href": f"/cases/{c.id}",
                 "title": c.theme or "No theme recorded",
-                "hidden": f" ({c.board_name}, {long_date(c.meeting_date)})",
+                "hidden": f" ({c.board_name}, {session_date(c)})",
                 "board": c.board_name,
-                "meeting": long_date(c.meeting_date),
+                "meeting": session_date(c),
                 "meeting_sort": c.meeting_date.isoformat(),
                 "outcome": OUTCOME_LABELS[c.outcome],
                 "actions": f"{c.actions_open} open of {c.actions_total}",

@@ -12,7 +12,7 @@ from api.presenters.links import Link
 from api.presenters.rag import rag_tag
 from api.presenters.time import age
 from models.escalation import RULE_LABELS, EscalationRecord, EscalationStatus
-from models.formatting import date_and_time, long_date
+from models.formatting import date_and_time, session_on
 from models.staff import Permission, StaffUser
 from services.oversight import QueueRow
 
@@ -66,7 +66,7 @@ def queue_item(
         age=age(e.raised_at, now),
         case_title=case.theme or "Session with no theme recorded",
         case_href=case_href,
-        board=f"{row.board.name}, meeting on {long_date(case.meeting_date)}",
+        board=f"{row.board.name}, meeting {session_on(case)}",
         action=f"Action {action.seq}: {action.text}" if action else None,
         rag=rag_tag(action.rag) if action else None,
         owner=(action.owner_name or "No owner named") if action else None,

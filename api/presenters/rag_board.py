@@ -13,7 +13,7 @@ from api.pages.forms import Form
 from api.presenters.rag import rag_tag
 from models.action import STATUS_LABELS
 from models.board import Board
-from models.formatting import long_date, month_year
+from models.formatting import long_date, month_year, session_date
 from models.partner import Owner
 from models.rag import LABELS, Rag
 from services import directory, oversight
@@ -99,14 +99,14 @@ def rag_board_page(session: Session, f: RagFilters, *, limit: int = 1000) -> dic
                 "href": f"/cases/{case.id}#action-{action.seq}",
                 "text": action.text,
                 "hidden": f" (action {action.seq}, {case.theme or 'session'}, "
-                f"{long_date(case.meeting_date)})",
+                f"{session_date(case)})",
                 "rag": rag_tag(action.rag),
                 "cause": action.rag_cause,
                 "status": STATUS_LABELS[action.status],
                 "due": long_date(action.due_date) or "No due date",
                 "owner": action.owner_name or "Not named yet",
                 "partner": action.partner_name or "Not recorded",
-                "session": f"{case.theme or 'No theme'}, {long_date(case.meeting_date)}",
+                "session": f"{case.theme or 'No theme'}, {session_date(case)}",
                 "board": b.name,
             }
         )

@@ -1,7 +1,8 @@
 """Reports: list, read, draft on request, edit comments, approve, publish, download.
 
 Scheduled drafts arrive by themselves (Temporal Schedules); these routes let the Community
-Voice Lead review them and ask for a report outside the schedule.
+Voice Lead review them, ask for a report outside the schedule (with its period), and discard or
+redraft a draft until it is approved.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from models.report import (
     DraftReportResult,
     PublishResult,
     QuarterlyRequest,
+    RedraftRequest,
     ReportDetail,
     ReportKind,
     ReportRowRecord,
@@ -31,7 +33,8 @@ from models.report import (
     ReportTrigger,
 )
 from models.staff import Permission, StaffUser
-from services import report_render, reports
+from services import report_drafts, report_render, reports
+from services.errors import Conflict
 from services.report_schedules import sync_board
 from services.report_view import ReportView
 
@@ -54,6 +57,17 @@ def get_temporal(request: Request) -> Client:
 
 TemporalDep = Annotated[Client, Depends(get_temporal)]
 
+#: What a request to draft can be answered besides the draft itself.
+DRAFT_RESPONSES: dict[int | str, dict[str, str]] = {
+    404: {"description": "No such report."},
+    409: {
+        "description": "The report is approved (its rows are kept as approved) or is an ELG "
+        "digest (sent as it is made): it cannot be redrafted or discarded."
+    },
+    422: {"description": "A field is wrong (e.g. a period that ends before it starts)."},
+    503: {"description": "The process engine is not reachable: nothing was drafted."},
+}
+
 
 @router.get("")
 def list_reports(
@@ -72,9 +86,15 @@ def get_report(report_id: uuid.UUID, session: SessionDep, _: Reader) -> ReportDe
     return reports.detail(session=session, report_id=report_id)
 
 
+def _answer(result: DraftReportResult) -> DraftReportResult:
+    if result.refused:
+        raise Conflict(result.note)
+    return result
+
+
 async def _run(client: Client, settings: SettingsDep, run: ReportRunInput) -> DraftReportResult:
     try:
-        return await reports.run_report(client, run, task_queue=settings.task_queue)
+        return _answer(await reports.run_report(client, run, task_queue=settings.task_queue))
     except RuntimeError as error:  # pragma: no cover - Temporal unreachable
         raise HTTPException(
             status.HTTP_503_SERVICE_UNAVAILABLE,
@@ -82,22 +102,72 @@ async def _run(client: Client, settings: SettingsDep, run: ReportRunInput) -> Dr
         ) from error
 
 
-@router.post("/quarterly", status_code=status.HTTP_201_CREATED)
+@router.post("/quarterly", status_code=status.HTTP_201_CREATED, responses=DRAFT_RESPONSES)
 async def draft_quarterly(
     body: QuarterlyRequest, user: Approver, client: TemporalDep, settings: SettingsDep
 ) -> DraftReportResult:
-    """Draft "You Said, We Did" for a board meeting now (at most once for that meeting)."""
+    """Draft "You Said, We Did" for a board meeting now (at most once for that meeting).
+
+    The answer says the period used and how it was chosen (``period_note``) and how many rows
+    the paper has. ``redraft`` replaces the meeting's draft from today's records."""
     run = ReportRunInput(
         board=body.board,
         kind=ReportKind.quarterly,
         meeting_date=body.meeting_date,
+        period_start=body.period_start,
+        period_end=body.period_end,
+        redraft=body.redraft,
         trigger=ReportTrigger.manual,
         requested_by=user.name,
     )
     return await _run(client, settings, run)
 
 
-@router.post("/elg-digest", status_code=status.HTTP_201_CREATED)
+@router.post("/{report_id}/redraft", status_code=status.HTTP_201_CREATED, responses=DRAFT_RESPONSES)
+async def redraft(
+    report_id: uuid.UUID,
+    session: SessionDep,
+    user: Approver,
+    client: TemporalDep,
+    settings: SettingsDep,
+    body: RedraftRequest | None = None,
+) -> DraftReportResult:
+    """Replace a draft with a new one from today's records (its own period, or one given).
+
+    Refused (409) once the report is approved: approved rows stay as they are."""
+    body = body or RedraftRequest()
+    try:
+        result = await report_drafts.redraft(
+            client,
+            session=session,
+            report_id=report_id,
+            by=user.name,
+            task_queue=settings.task_queue,
+            period_start=body.period_start,
+            period_end=body.period_end,
+        )
+    except RuntimeError as error:  # pragma: no cover - Temporal unreachable
+        raise HTTPException(
+            status.HTTP_503_SERVICE_UNAVAILABLE,
+            detail="The process engine is not reachable: nothing was drafted. Try again shortly.",
+        ) from error
+    return _answer(result)
+
+
+@router.delete(
+    "/{report_id}",
+    status_code=status.HTTP_204_NO_CONTENT,
+    responses={k: v for k, v in DRAFT_RESPONSES.items() if k in (404, 409)},
+)
+def discard(report_id: uuid.UUID, session: SessionDep, user: Approver) -> Response:
+    """Discard a draft (its rows go; the audit trail keeps that it was there).
+
+    Refused (409) once the report is approved, and for an ELG digest."""
+    report_drafts.discard(session=session, report_id=report_id, by=user.name)
+    return Response(status_code=status.HTTP_204_NO_CONTENT)
+
+
+@router.post("/elg-digest", status_code=status.HTTP_201_CREATED, responses=DRAFT_RESPONSES)
 async def draft_digest(
     body: DigestRequest, user: Approver, client: TemporalDep, settings: SettingsDep
 ) -> DraftReportResult:
@@ -111,7 +181,7 @@ async def draft_digest(
     return await _run(client, settings, run)
 
 
-@router.post("/annual", status_code=status.HTTP_201_CREATED)
+@router.post("/annual", status_code=status.HTTP_201_CREATED, responses=DRAFT_RESPONSES)
 async def draft_annual(
     body: AnnualRequest, user: Approver, client: TemporalDep, settings: SettingsDep
 ) -> DraftReportResult:

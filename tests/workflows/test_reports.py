@@ -32,7 +32,13 @@ from models.report import (
 from services import directory, report_render, reports
 from services.report_view import build_view, figure_lines
 from tests.factories import add_board
-from tests.report_fixtures import commands_for, demo_records, import_demo, small_year
+from tests.report_fixtures import (
+    commands_for,
+    demo_actions,
+    demo_records,
+    import_demo,
+    small_year,
+)
 from worker.build import build_worker
 from workflows import case_workflow_id
 
@@ -113,12 +119,15 @@ async def test_annual_figures_of_a_small_year_match_the_hand_count(
             "Presented by: Amina Begum (Tenants' Forum); Carers Centre"
         ), "a presenter is named only with consent"
         assert "Bob" not in " ".join(r.community_voice + r.comment for r in rows)
-        assert first.action.splitlines()[0] == (
-            "1. Survey every flat on the estate (Owner: Priya Shah, Barts Health NHS Trust; "
-            f"due {first.detail['actions'][0]['due_date'] and _long(first)})"
-        )
+        # The board's format: what was said, then each agreed action with owner and due date.
+        assert first.action.splitlines()[:2] == [
+            "You said: Residents described children's asthma made worse by mould.",
+            "ACTION 1: Survey every flat on the estate. Owner: Priya Shah, Barts Health NHS "
+            f"Trust. Due {_long(first)}.",
+        ]
         assert first.partner_text, "the comment quotes what the owner wrote"
-        assert rows[2].action == "None: the meeting was cancelled"
+        assert rows[2].action.splitlines()[-1] == "None: the meeting was cancelled"
+        assert rows[4].action.splitlines()[-1] == "No specific action agreed"
         assert rows[2].rag_text == "Not applicable"
 
         # The Community Voice Lead approves and publishes: each included case is told.
@@ -185,12 +194,18 @@ async def test_demo_data_quarterly_and_annual_tables_in_word_pdf_and_csv(
         q_report, q_rows, board = reports.get_report(session=session, report_id=quarterly.report_id)
         a_report, a_rows, _ = reports.get_report(session=session, report_id=annual.report_id)
 
-    # Quarterly: the sessions since the last report's meeting (14 December 2023), one row each,
-    # the cancelled January meeting included; earlier sessions with open actions follow.
+    # Quarterly: the sessions since the last report's meeting (14 December 2023: the December
+    # session, known by its month only, was held there), one row each, the cancelled January
+    # meeting included; earlier sessions with open actions follow.
     period = [r for r in q_rows if r.section is RowSection.period]
-    assert [r.board_month for r in period] == ["January 2024", "February 2024", "March 2024"]
+    assert [r.board_month for r in period] == [
+        "December 2023",
+        "January 2024",
+        "February 2024",
+        "March 2024",
+    ]
     by_month = {r["board_month"]: r for r in records}
-    january, february, march = period
+    _december, january, february, march = period
     assert january.community_voice == "Meeting cancelled"
     assert january.action == "None: the meeting was cancelled"
     assert january.rag_text == "Not applicable" and january.rag is None
@@ -200,8 +215,11 @@ async def test_demo_data_quarterly_and_annual_tables_in_word_pdf_and_csv(
     ), "presenters without consent are shown by organisation only"
     march_actions = by_month["2024-03"]["actions"]
     assert march.action.splitlines() == [
-        f"{i}. {a['text']} (Owner: {a['owner']} (no named person); no due date)"
-        for i, a in enumerate(march_actions, start=1)
+        f"You said: {by_month['2024-03']['said']}",
+        *(
+            f"ACTION {i}: {a['text']}. Owner as recorded: {a['owner']}. No due date."
+            for i, a in enumerate(march_actions, start=1)
+        ),
     ]
     assert march.rag_text.splitlines()[0] in ("Green", "Amber")
     assert len(march.rag_text.splitlines()) == 1 + len(march_actions)
@@ -210,8 +228,8 @@ async def test_demo_data_quarterly_and_annual_tables_in_word_pdf_and_csv(
     assert [r.board_month for r in carried] == [
         month_year(date.fromisoformat(r["board_month"] + "-01"))
         for r in records
-        if r["actions"] and r["board_month"] < "2023-12-14"
-    ]
+        if r["actions"] and r["board_month"] < "2023-12" and r["id"] != "AR-2023-10"
+    ], "October 2023 was decided 'no specific action': its item is noted, not tracked"
 
     view = build_view(q_report, q_rows, board.name)
     document = Document(io.BytesIO(report_render.to_docx(view)))
@@ -240,7 +258,7 @@ async def test_demo_data_quarterly_and_annual_tables_in_word_pdf_and_csv(
 
     lines = list(csv.reader(io.StringIO(report_render.to_csv(view))))
     assert lines[0] == ["Section", *QUARTERLY_COLUMNS]
-    assert lines[1:4] == [
+    assert lines[1:5] == [
         [
             "Sessions in this period",
             r.board_month,
@@ -262,9 +280,9 @@ async def test_demo_data_quarterly_and_annual_tables_in_word_pdf_and_csv(
         (month_year(date.fromisoformat(r["board_month"] + "-01")), r["outcome"]) for r in records
     ]
     figures = {r.cells[0].text: r.cells[1].text for r in annual_doc.tables[0].rows}
-    assert figures["Sessions held"] == "14 (of which 0 with no specific action)"
+    assert figures["Sessions held"] == "14 (of which 1 with no specific action)"
     assert figures["Sessions cancelled"] == "1"
-    assert figures["Actions agreed"] == str(sum(len(r["actions"]) for r in records))
+    assert figures["Actions agreed"] == str(demo_actions())
     assert figures["Actions with a named owner"] == "0"
     annual_pdf = PdfReader(io.BytesIO(report_render.to_pdf(a_view)))
     annual_text = " ".join(" ".join(p.extract_text().split()) for p in annual_pdf.pages)

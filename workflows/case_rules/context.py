@@ -16,6 +16,7 @@ def context(s: CaseState) -> CaseContext:
         theme=r.theme,
         said=r.said,
         historical=r.historical,
+        meeting_month_only=r.meeting_month_only,
         leads=s.leads,
         presenters=s.presenters,
     )
