@@ -102,6 +102,7 @@ class ReportActivities:
                     return result.model_copy(update={"refused": True})
                 for row in old_rows:
                     session.delete(row)
+                session.flush()  # the rows first: they refer to the report
                 session.delete(existing)
                 session.flush()
             report, rows, messages, targets = build_draft(session, board, input, plan)

@@ -48,6 +48,7 @@ def discard(*, session: Session, report_id: uuid.UUID, by: str) -> Report:
     check_draft(report)
     for row in rows:
         session.delete(row)
+    session.flush()  # the rows first: they refer to the report
     session.delete(report)
     now = utcnow()
     session.add(
