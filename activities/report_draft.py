@@ -12,7 +12,7 @@ from typing import Any
 from sqlmodel import Session, col, select
 
 from activities.report_cases import cases_between, cases_with_open_actions_before
-from activities.report_digest import DIGEST_HEADINGS, digest_sections
+from activities.report_digest import digest_sections
 from activities.report_figures import annual_figures, end_of
 from activities.report_rows import build_rows, load_sessions
 from models.action import OWNED, Action
@@ -40,6 +40,16 @@ from notifications.types import (
 
 #: The most lines of each section the digest email carries (the page has every line).
 EMAIL_LINES = {"owners_not_responding": 10, "got_worse": 5, "by_partner": 6}
+#: How the email counts what the page has in full.
+ON_THE_PAGE = {
+    "by_partner": "partners",
+    "owners_not_responding": "owners not responding",
+    "rag_changes": "changes of rating",
+    "escalations_opened": "escalations opened",
+    "escalations_resolved": "escalations resolved",
+    "due_next_month": "actions due in the next month",
+    "new_sessions": "new sessions",
+}
 
 
 def build_draft(
@@ -169,9 +179,9 @@ def digest_facts(board: Board, report: Report) -> ElgDigest:
         },
         more={key: max(0, len(items) - EMAIL_LINES[key]) for key, items in full.items()},
         on_the_page=[
-            ElgDigestFigure(label=DIGEST_HEADINGS[key].lower(), value=str(len(items)))
+            ElgDigestFigure(label=ON_THE_PAGE[key], value=str(len(items)))
             for key, items in report.content["sections"].items()
-            if items and key in DIGEST_HEADINGS
+            if items and key in ON_THE_PAGE
         ],
         reply_to_name=board.engagement_lead_name,
     )

@@ -16,6 +16,7 @@ from api import error_pages, errors
 from api.head import HeadAsGet
 from api.headers import SecurityHeaders, inline_script_hashes, page_policy
 from api.pages import devmail, docs, info, owner, presenter, staff
+from api.pages import report_drafts as report_draft_pages
 from api.pages import reports as report_pages
 from api.request_guard import RequestGuard
 from api.routes import (
@@ -128,6 +129,7 @@ def create_app(
     if settings.environment in ("development", "test"):
         app.include_router(devmail.router)
     app.include_router(report_pages.router)
+    app.include_router(report_draft_pages.router)
     app.include_router(report_pages.public_router)
     staff.install(app)
     error_pages.install(app)  # after every JSON handler: it wraps them for browsers

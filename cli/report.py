@@ -10,7 +10,6 @@ from typing import Annotated
 
 import typer
 
-from models.formatting import long_date
 from models.report import DraftReportResult, ReportKind, ReportRunInput, ReportTrigger
 
 report_app = typer.Typer(help="Reports: drafts on request and schedules.", no_args_is_help=True)
@@ -26,36 +25,6 @@ def _date(value: str | None, option: str) -> date | None:
     except ValueError:
         typer.echo(f"{option}: '{value}' is not a date; write it as YYYY-MM-DD", err=True)
         raise typer.Exit(code=2) from None
-
-
-def describe(result: DraftReportResult) -> list[str]:
-    """What a run did, the period it used (and why) and how big the report is."""
-    if result.refused:
-        return [f"Refused: {result.note}"]
-    made = "Already there" if not result.created else "Drafted"
-    if result.redrafted:
-        made = "Redrafted"
-    lines = [f"{made}: {result.title or 'report'} (report {result.report_id})."]
-    if result.note and not result.created:
-        lines.append(result.note)
-    if result.period_start and result.period_end:
-        lines.append(f"Period: {long_date(result.period_start)} to {long_date(result.period_end)}.")
-    if result.period_note:
-        lines.append(result.period_note)
-    if result.kind is ReportKind.elg_digest:
-        lines.append(f"Items: {result.items} (the email has the headline figures and a link).")
-    else:
-        lines.append(
-            f"Rows: {result.rows} session(s) in the period"
-            + (
-                f", {result.carried_forward} earlier session(s) with actions still open."
-                if result.carried_forward
-                else "."
-            )
-        )
-    if result.created and result.update_targets:
-        lines.append(f"Owners of {len(result.update_targets)} open action(s) asked for an update.")
-    return lines
 
 
 def _run(run: ReportRunInput) -> None:
@@ -82,6 +51,8 @@ def _print(result: DraftReportResult) -> None:
     if result.report_id is None:
         typer.echo(f"Nothing drafted: {result.note}", err=True)
         raise typer.Exit(code=1)
+    from services.report_drafts import describe
+
     lines = describe(result)
     if result.refused:
         typer.echo("\n".join(lines), err=True)

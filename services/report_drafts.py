@@ -11,12 +11,14 @@ from __future__ import annotations
 import uuid
 from datetime import date
 
-from sqlmodel import Session
+from sqlmodel import Session, col, select
 from temporalio.client import Client
 
 from activities.report import frozen_note
+from activities.report_period import quarterly_period
 from models.audit import ActorKind, AuditEvent
 from models.base import utcnow
+from models.board import Board, BoardMeeting, MeetingKind
 from models.formatting import long_date
 from models.report import (
     KIND_LABELS,
@@ -121,3 +123,61 @@ async def redraft(
         discard(session=session, report_id=report_id, by=by)
         result = result.model_copy(update={"redrafted": True})
     return result
+
+
+def describe(result: DraftReportResult) -> list[str]:
+    """What a run did, the period it used (and why) and how big the report is: what the CLI
+    prints and the page shows."""
+    if result.refused:
+        return [f"Refused: {result.note}"]
+    made = "Already there" if not result.created else "Drafted"
+    if result.redrafted:
+        made = "Redrafted"
+    elif result.created and result.kind is ReportKind.elg_digest:
+        made = "Made and emailed"
+    lines = [f"{made}: {result.title or 'report'} (report {result.report_id})."]
+    if result.note and not result.created:
+        lines.append(result.note)
+    if result.period_note:
+        lines.append(result.period_note)
+    elif result.period_start and result.period_end:
+        lines.append(f"Period: {long_date(result.period_start)} to {long_date(result.period_end)}.")
+    if result.kind is ReportKind.elg_digest:
+        lines.append(f"Items: {result.items} (the email has the headline figures and a link).")
+    else:
+        lines.append(
+            f"Rows: {result.rows} session(s) in the period"
+            + (
+                f", {result.carried_forward} earlier session(s) with actions still open."
+                if result.carried_forward
+                else "."
+            )
+        )
+    if result.created and result.update_targets:
+        lines.append(f"Owners of {len(result.update_targets)} open action(s) asked for an update.")
+    return lines
+
+
+def quarterly_choices(session: Session) -> list[tuple[str, str]]:
+    """Every meeting that receives the quarterly report, as ``(value, label)`` for a form:
+    ``slug:YYYY-MM-DD`` and the meeting with the period its report covers by default."""
+    out = []
+    boards = {b.id: b for b in session.exec(select(Board)).all()}
+    meetings = session.exec(
+        select(BoardMeeting)
+        .where(BoardMeeting.kind == MeetingKind.board, col(BoardMeeting.receives_quarterly_report))
+        .order_by(col(BoardMeeting.board_id), col(BoardMeeting.date))
+    ).all()
+    earlier: dict[uuid.UUID, list[date]] = {}
+    for m in meetings:
+        board = boards[m.board_id]
+        start, end, _ = quarterly_period(m.date, earlier.get(m.board_id, []), None, None)
+        earlier.setdefault(m.board_id, []).append(m.date)
+        out.append(
+            (
+                f"{board.slug}:{m.date.isoformat()}",
+                f"{board.name}, {long_date(m.date)} (covers {long_date(start)} to "
+                f"{long_date(end)})",
+            )
+        )
+    return out

@@ -39,11 +39,15 @@ templates.env.globals.setdefault("status_tag", lambda s: _STATUS_TAGS[ReportStat
 
 
 @router.get("/reports", response_class=HTMLResponse)
-def list_page(request: Request, session: SessionDep, _: StaffReader) -> HTMLResponse:
+def list_page(request: Request, session: SessionDep, user: StaffReader) -> HTMLResponse:
     return page(
         request,
         "reports/list.jinja",
-        {"page_title": "Reports", "reports": reports.list_reports(session=session)},
+        {
+            "page_title": "Reports",
+            "reports": reports.list_reports(session=session),
+            "can_draft": user.can(Permission.approve_reports),
+        },
     )
 
 

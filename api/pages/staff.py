@@ -20,6 +20,7 @@ from api.pages import (
     home,
     intake,
     rag_board,
+    said_summary,
     users,
 )
 from api.pages.deps import Forbidden, PageNotFound, SignInRequired, sign_in_url
@@ -32,6 +33,7 @@ ROUTERS = [
     home,
     intake,
     cases,
+    said_summary,
     case_commands,
     escalations,
     rag_board,
