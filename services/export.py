@@ -55,15 +55,35 @@ def export_sessions(session: Session, *, board: str | None = None) -> dict[str, 
         .order_by(col(ActionUpdate.at))
     ):
         updates.setdefault(u.action_id, []).append(u)
+    shared = _sharing_a_month([c for c, _ in cases])
     return {
         "format": EXPORT_FORMAT,
         "version": 1,
         "exported_at": utcnow().isoformat(),
         "sessions": [
-            _session(c, b, presenters.get(c.id, []), actions.get(c.id, []), updates)
+            {
+                **_session(c, b, presenters.get(c.id, []), actions.get(c.id, []), updates),
+                **({"import_decision": "same_meeting"} if c.id in shared else {}),
+            }
             for c, b in cases
         ],
     }
+
+
+def _sharing_a_month(cases: list[Case]) -> set[uuid.UUID]:
+    """Sessions recorded as separate sessions of one month: the import would ask again, so the
+    export says so (``import_decision``)."""
+    months: dict[tuple[uuid.UUID, int, int], list[Case]] = {}
+    for c in cases:
+        months.setdefault((c.board_id, c.meeting_date.year, c.meeting_date.month), []).append(c)
+    out: set[uuid.UUID] = set()
+    for group in months.values():
+        days = [c.meeting_date for c in group]
+        if len(group) > 1 and (
+            any(c.meeting_month_only for c in group) or len(set(days)) < len(days)
+        ):
+            out |= {c.id for c in group}
+    return out
 
 
 def _session(
@@ -142,6 +162,7 @@ def to_csv(data: dict[str, Any]) -> str:
             "presenters": json.dumps(s["presenters"], ensure_ascii=False),
             "outcome_and_reflection": s["outcome"] or "",
             "noted": json.dumps(s["noted"], ensure_ascii=False) if s["noted"] else "",
+            "import_decision": s.get("import_decision", ""),
         }
         if not s["actions"]:
             rows.append(base)

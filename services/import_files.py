@@ -68,10 +68,10 @@ def json_record_lines(text: str) -> list[int]:
 #: One line a session and action (a session with no action has one line, action cells empty).
 CSV_COLUMNS = [
     "session_ref", "board", "meeting_date", "board_month", "status", "theme", "said",
-    "presenters", "outcome_and_reflection", "noted", "action_seq", "action_text",
-    "action_owner", "action_owner_email", "action_partner", "action_due_date", "action_status",
-    "action_rag", "action_rag_cause", "action_closed_at", "action_closed_on_time",
-    "action_latest_update",
+    "presenters", "outcome_and_reflection", "noted", "import_decision", "action_seq",
+    "action_text", "action_owner", "action_owner_email", "action_partner", "action_due_date",
+    "action_status", "action_rag", "action_rag_cause", "action_closed_at",
+    "action_closed_on_time", "action_latest_update",
 ]  # fmt: skip
 REQUIRED_CSV = {"session_ref", "status"}
 

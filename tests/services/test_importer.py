@@ -18,6 +18,7 @@ from tests.helpers import eventually
 
 DEMO = Path(__file__).resolve().parents[2] / "demo" / "sessions-2022-12-to-2024-03.json"
 IMPORTER = Actor(kind=ActorKind.importer, name="Import of the demo file")
+DECISIONS = {"AR-2023-10": "no_action"}
 
 
 def demo_records() -> list[dict]:
@@ -38,7 +39,8 @@ def test_the_demo_sessions_are_read_with_what_each_lacks():
         ],
         ["no owner recorded", "no due date"],
     ]
-    assert "meeting day not recorded: month only, dated the 1st" in january.gaps
+    assert "meeting day not recorded: shown as January 2023" in january.gaps
+    assert january.month_only and january.body.meeting_date.day == 1
     assert "no contact details for Spotlight" in january.gaps
     cancelled = next(i for i in items if i.source_ref == "AR-2024-01")
     assert cancelled.body.outcome is CaseOutcome.cancelled
@@ -74,7 +76,17 @@ async def test_import_is_all_or_nothing_and_idempotent(ts_env, ts_worker, sessio
         actor=IMPORTER,
         dry_run=True,
     )
-    assert dry.ok and count(InboxCommand) == 0
+    # October 2023 says "no specific action" and lists one: the dry run asks, never guesses.
+    assert not dry.ok and [i.source_ref for i in dry.undecided] == ["AR-2023-10"]
+    assert count(InboxCommand) == 0
+    undecided = await import_sessions(
+        commands,
+        read_board_papers(demo_records(), board="tht"),
+        board="tht",
+        actor=IMPORTER,
+        dry_run=False,
+    )
+    assert not undecided.ok and count(InboxCommand) == 0, "nothing until it is decided"
 
     bad = read_board_papers(demo_records(), board="nowhere")
     report = await import_sessions(commands, bad, board="nowhere", actor=IMPORTER, dry_run=False)
@@ -84,13 +96,13 @@ async def test_import_is_all_or_nothing_and_idempotent(ts_env, ts_worker, sessio
 
     first = await import_sessions(
         commands,
-        read_board_papers(demo_records(), board="tht"),
+        read_board_papers(demo_records(), board="tht", decisions=DECISIONS),
         board="tht",
         actor=IMPORTER,
         dry_run=False,
     )
     assert [i.status for i in first.sessions] == ["imported"] * 15
-    await eventually(lambda: count(Case) == 15 and count(Action) == 39, timeout=60)
+    await eventually(lambda: count(Case) == 15 and count(Action) == 38, timeout=60)
     with sessions() as session:
         from sqlmodel import select
 
@@ -108,7 +120,7 @@ async def test_import_is_all_or_nothing_and_idempotent(ts_env, ts_worker, sessio
 
     again = await import_sessions(
         commands,
-        read_board_papers(demo_records(), board="tht"),
+        read_board_papers(demo_records(), board="tht", decisions=DECISIONS),
         board="tht",
         actor=IMPORTER,
         dry_run=False,
