@@ -221,13 +221,17 @@ def import_(
     if not report.ok:
         problems = []
         if report.bad:
-            problems.append(f"{len(report.bad)} bad record(s): fix the lines above.")
+            problems.append(
+                f"{len(report.bad)} bad record(s): nothing was imported. Fix the lines above "
+                "and run it again."
+            )
         if report.undecided:
             problems.append(
-                f"{len(report.undecided)} record(s) need a decision: give each with --decide "
-                "REF=DECISION (or the record's import_decision field)."
+                f"{len(report.undecided)} record(s) need a decision: nothing was imported. Give "
+                "each with --decide REF=DECISION (or the record's import_decision field) and "
+                "run it again."
             )
-        _fail([*problems, "Dry run: nothing was written." if dry_run else "Nothing was imported."])
+        _fail([*problems, *(["Dry run: nothing was written."] if dry_run else [])])
     if dry_run:
         typer.echo("Dry run: nothing was written.")
     else:

@@ -107,20 +107,21 @@ async def test_import_is_idempotent_and_the_export_round_trips_as_json_and_csv(
     demo = Path(__file__).resolve().parents[2] / "demo" / "sessions-2022-12-to-2024-03.json"
     env = cli_env(Path(engine.url.database), dev_env, task_queue)
 
-    code, out, _ = await cvt(env, "import", "--dry-run", str(demo))
+    decisions = ("--decisions", str(demo.parent / "decisions.json"))
+    code, out, _ = await cvt(env, "import", "--dry-run", *decisions, str(demo))
     assert code == 0 and "Dry run: nothing was written." in out
     assert count(sessions, Case) == 0
 
     async with build_worker(
         dev_env.client, sessions=sessions, task_queue=task_queue, executor=executor
     ):
-        code, out, err = await cvt(env, "import", str(demo))
+        code, out, err = await cvt(env, "import", *decisions, str(demo))
         assert code == 0, err
         assert out.splitlines()[-1] == "15 imported, 0 already there."
         await eventually(lambda: count(sessions, Case) == 15, timeout=60)
         commands = count(sessions, InboxCommand)
 
-        code, out, _ = await cvt(env, "import", str(demo))
+        code, out, _ = await cvt(env, "import", *decisions, str(demo))
         assert out.splitlines()[-1] == "0 imported, 15 already there."
         assert count(sessions, InboxCommand) == commands
 
@@ -135,7 +136,13 @@ async def test_import_is_idempotent_and_the_export_round_trips_as_json_and_csv(
         assert count(sessions, InboxCommand) == commands
 
     rows = list(csv.DictReader(io.StringIO(exported_csv.read_text())))
-    assert len(rows) == sum(max(1, len(r["actions"])) for r in demo_records())
+    decided = {"AR-2023-10"}  # no specific action: its listed item is noted, not an action
+    assert len(rows) == sum(
+        1 if r["id"] in decided else max(1, len(r["actions"])) for r in demo_records()
+    )
+    october = next(r for r in rows if r["session_ref"] == "AR-2023-10")
+    assert october["status"] == "no_action" and "visit the BBBC" in october["noted"]
+    assert october["meeting_date"] == "" and october["board_month"] == "2023-10"
     cancelled = next(r for r in rows if r["session_ref"] == "AR-2024-01")
     assert (cancelled["status"], cancelled["action_text"]) == ("cancelled", "")
 
@@ -179,6 +186,8 @@ def stable(session: dict[str, Any]) -> dict[str, Any]:
         "said",
         "presenters",
         "outcome",
+        "board_month",
+        "noted",
     )
     return {
         **{k: session[k] for k in keep},

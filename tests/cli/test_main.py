@@ -99,13 +99,40 @@ def test_user_add_says_what_is_wrong(engine):
     assert "password: String should have at least 12 characters" in result.stderr
 
 
-def test_import_dry_run_reports_what_each_session_lacks(engine, sessions):
+def test_import_dry_run_reports_what_each_session_lacks_and_asks_what_it_cannot_tell(
+    engine, sessions
+):
     add_board(sessions)
     result = cvt("import", str(DEMO), "--dry-run", engine=engine)
-    assert result.returncode == 0, result.stderr
+    assert result.returncode == 2
     assert "line 44 (AR-2023-01): checked" in result.stdout  # the line its record starts on
     assert "    lacks: action 3: no owner recorded" in result.stdout
-    assert result.stdout.strip().endswith("Dry run: nothing was written.")
+    assert "    lacks: meeting day not recorded: shown as January 2023" in result.stdout
+    # October 2023's own outcome says "no specific action", and it lists one: it asks.
+    assert "(AR-2023-10): NEEDS A DECISION" in result.stdout
+    assert "    decide: recorded as no specific action (its outcome says so)" in result.stdout
+    assert "1 record(s) need a decision: nothing was imported. Give each with --decide" in (
+        result.stderr
+    )
+    assert "Dry run: nothing was written." in result.stderr
+
+    decided = cvt(
+        "import", str(DEMO), "--dry-run", "--decide", "AR-2023-10=no_action", engine=engine
+    )
+    assert decided.returncode == 0, decided.stderr
+    assert "(AR-2023-10): checked" in decided.stdout
+    assert (
+        "    noted, not tracked: Board expressed desire to visit the BBBC in future"
+        in decided.stdout
+    )
+    assert decided.stdout.strip().endswith("Dry run: nothing was written.")
+    from_file = cvt(
+        "import", str(DEMO), "--dry-run", "--decisions", str(DEMO.parent / "decisions.json"),
+        engine=engine,
+    )  # fmt: skip
+    assert from_file.returncode == 0, from_file.stderr
+    bad = cvt("import", str(DEMO), "--dry-run", "--decide", "AR-2023-10", engine=engine)
+    assert bad.returncode == 2 and "--decide: 'AR-2023-10' is not REF=DECISION" in bad.stderr
     with sessions() as session:
         assert session.exec(select(Case)).all() == []
 

@@ -139,7 +139,7 @@ def sample(kind: MessageType) -> Any:
             meeting_date=date(2027, 4, 20),
             period_start=date(2027, 3, 13),
             period_end=date(2027, 4, 12),
-            sections={"rag_changes": [ElgDigestItem(text=HOSTILE)]},
+            sections={"owners_not_responding": [ElgDigestItem(text=HOSTILE)]},
         ),
         MessageType.report_draft_ready: ReportDraftReady(
             report_id=REPORT_ID,

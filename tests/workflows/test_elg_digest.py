@@ -77,10 +77,13 @@ async def test_the_digest_tells_the_elg_what_changed_and_who_is_not_responding(
     s = report.content["sections"]
     texts = {key: [item["text"] for item in items] for key, items in s.items()}
     assert len(texts["new_sessions"]) == 5
-    assert any("Damp and mould in social housing (held)" in t for t in texts["new_sessions"])
+    assert any(
+        t.endswith(": Damp and mould in social housing (Held: 3 actions)")
+        for t in texts["new_sessions"]
+    )
+    # One net change an action: "Write to residents" went Red and was then done this month.
     overdue = [t for t in texts["rag_changes"] if "Write to residents about the survey" in t]
-    assert any("→ Red" in t and "Why: Overdue: it was due" in t for t in overdue)
-    assert any("→ Complete" in t for t in overdue)
+    assert len(overdue) == 1 and "→ Complete. Why: " in overdue[0], overdue
     assert any(
         t.startswith("Action overdue: “Write to residents about the survey”")
         for t in texts["escalations_opened"]
@@ -91,14 +94,17 @@ async def test_the_digest_tells_the_elg_what_changed_and_who_is_not_responding(
     )
     assert [t for t in texts["due_next_month"] if "Train school staff" in t]
     assert not [t for t in texts["due_next_month"] if "Survey every flat" in t], "closed"
-    assert any(
-        t.startswith("Jo Miah, London Borough of Tower Hamlets: “")
-        and "Owner has not acknowledged since" in t
-        for t in texts["owners_not_responding"]
-    )
+    jo = [t for t in texts["owners_not_responding"] if t.startswith("Jo Miah, ")]
+    assert len(jo) == 1, "one line a person"
+    assert jo[0].startswith("Jo Miah, London Borough of Tower Hamlets: ")
+    assert "owner has not acknowledged (" in jo[0]
+    headline = dict(report.content["headline"])
+    assert headline["New sessions"].startswith("5 (3 held, of which 1 with no specific action")
     assert sorted(m.recipient_role.value for m in mail) == ["cv_lead", "engagement_lead"]
+    assert {m.reply_to for m in mail} == {"eve.engagement@example.org"}
     facts = mail[0].facts
     assert facts["meeting_date"] == meeting.isoformat()
+    assert facts["headline"][0]["label"] == "New sessions"
     assert [i["text"] for i in facts["sections"]["owners_not_responding"]] == texts[
         "owners_not_responding"
     ]
