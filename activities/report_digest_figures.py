@@ -93,7 +93,12 @@ def headline(
     sections: dict[str, list[dict[str, Any]]], open_actions: list[Action], still_open: int
 ) -> list[list[str]]:
     sessions = sections["new_sessions"]
-    outcomes = Counter(s["outcome"] for s in sessions)
+    outcomes = Counter(
+        CaseOutcome.no_action.value
+        if s["outcome"] == CaseOutcome.held.value and not s["actions"]
+        else s["outcome"]
+        for s in sessions
+    )  # held with nothing agreed: no specific action
     not_held = sum(
         outcomes[o.value]
         for o in (CaseOutcome.withdrawn, CaseOutcome.cancelled, CaseOutcome.deferred)

@@ -51,7 +51,10 @@ def annual_figures(
 ) -> dict[str, Any]:
     outcomes = {o.value: 0 for o in CaseOutcome}
     for s in sessions:
-        outcomes[s.case.outcome.value] += 1
+        outcome = s.case.outcome
+        if outcome is CaseOutcome.held and not s.actions:
+            outcome = CaseOutcome.no_action  # held, and nothing was agreed: no specific action
+        outcomes[outcome.value] += 1
     actions = [a for s in sessions for a in s.actions]
     meeting = {s.case.id: s.case.meeting_date for s in sessions}
     withdrawn = [a for a in actions if a.status is ActionStatus.withdrawn and _closed_by(a, as_of)]

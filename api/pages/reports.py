@@ -38,6 +38,16 @@ templates.env.globals.setdefault("rag_tag", rag_tag)
 templates.env.globals.setdefault("status_tag", lambda s: _STATUS_TAGS[ReportStatus(s)])
 
 
+def report_tag(report: Any) -> dict[str, str]:
+    """A report's state as a tag: a digest has no approval step (it is emailed as made)."""
+    if ReportKind(report.kind) is ReportKind.elg_digest:
+        return {"text": "Emailed as made", "classes": "nhsuk-tag--grey"}
+    return dict(_STATUS_TAGS[ReportStatus(report.status)])
+
+
+templates.env.globals.setdefault("report_tag", report_tag)
+
+
 @router.get("/reports", response_class=HTMLResponse)
 def list_page(request: Request, session: SessionDep, user: StaffReader) -> HTMLResponse:
     return page(
