@@ -17,7 +17,7 @@ from models.commands import (
     WithdrawAction,
 )
 from models.escalation import EscalationRule
-from models.formatting import long_date
+from models.formatting import long_date, session_on
 from models.messages import ActionState
 from models.policy import end_of_day
 from models.rag import LABELS
@@ -59,8 +59,8 @@ def extend_due_date(s: ActionState, cmd: ExtendDueDate, at: datetime, step: Step
     r = s.record
     if cmd.due_date < s.context.meeting_date:
         raise Refused(
-            f"The new due date {long_date(cmd.due_date)} is before the meeting on "
-            f"{long_date(s.context.meeting_date)}."
+            f"The new due date {long_date(cmd.due_date)} is before the meeting "
+            f"{session_on(s.context)}."
         )
     due_at = cmd.due_at or end_of_day(cmd.due_date)
     if due_at <= at:

@@ -22,7 +22,7 @@ from models.commands import (
     ResolveEscalation,
 )
 from models.escalation import EscalationRule
-from models.formatting import long_date
+from models.formatting import long_date, session_on
 from models.messages import CaseState
 from workflows.case_rules.escalations import escalate, report_undeliverable, resolve, resolve_rule
 from workflows.case_rules.lifecycle import brief
@@ -82,8 +82,7 @@ def _add_action(s: CaseState, cmd: AddAction, at: datetime, step: Step) -> str:
     r = s.record
     if cmd.due_date is not None and cmd.due_date < r.meeting_date:
         raise Refused(
-            f"The due date {long_date(cmd.due_date)} is before the meeting on "
-            f"{long_date(r.meeting_date)}."
+            f"The due date {long_date(cmd.due_date)} is before the meeting {session_on(r)}."
         )
     if str(cmd.action_id) in s.actions:
         raise Refused("That action was added already.")

@@ -13,7 +13,7 @@ from datetime import datetime, time
 
 from models.case import CONTACT_OUTCOMES
 from models.escalation import EscalationRule
-from models.formatting import long_date
+from models.formatting import session_on
 from models.messages import CaseState
 from models.outbox import RecipientRole
 from models.policy import LONDON, PolicyDuration
@@ -92,7 +92,7 @@ def fire(s: CaseState, timer: PendingTimerRecord, step: Step) -> None:
             step,
             EscalationRule.presenter_contact_overdue,
             f"No contact with the presenters ({', '.join(names)}) has been confirmed since the "
-            f"meeting on {long_date(s.record.meeting_date)}.",
+            f"meeting {session_on(s.record)}.",
         )
     else:  # pragma: no cover
         raise ValueError(f"unknown timer kind {timer.kind}")
