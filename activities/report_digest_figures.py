@@ -130,7 +130,9 @@ def headline(
         [
             "Rating changed over the month",
             f"{plural(len(changes), 'action')}: {worse} worse, {len(changes) - worse} "
-            "better or done",
+            "better or done"
+            if changes
+            else "None",
         ],
         [
             "Escalations",
