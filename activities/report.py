@@ -83,6 +83,13 @@ class ReportActivities:
                 plan = plan_period(session, board, input)
             except NothingToDo as nothing:
                 return DraftReportResult(report_id=None, created=False, note=str(nothing))
+            except (ValueError, OverflowError) as error:  # a date at the end of the calendar
+                raise ApplicationError(
+                    f"meeting_date: {input.meeting_date or input.period_start} is too near the "
+                    "start or end of the calendar to have a period; give a real meeting date",
+                    type="BadPeriod",
+                    non_retryable=True,
+                ) from error
             existing = session.get(Report, plan["id"])
             redraft = existing is not None and input.redraft
             if existing is not None:

@@ -257,12 +257,12 @@ async def run_report(
             execution_timeout=RUN_TIMEOUT,
         )
     except WorkflowFailureError as failure:
-        cause: BaseException = failure
-        while cause.__cause__ is not None:
+        cause: BaseException | None = failure
+        while cause is not None and getattr(cause, "type", None) not in BAD_INPUT:
             cause = cause.__cause__
-        kind = getattr(cause, "type", None)
-        if kind not in BAD_INPUT:
+        if cause is None:
             raise
+        kind = str(getattr(cause, "type", ""))
         message = getattr(cause, "message", str(cause))
         field, sep, rest = message.partition(": ")
         if not sep or " " in field:

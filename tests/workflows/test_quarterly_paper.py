@@ -223,3 +223,15 @@ async def test_a_draft_is_redrafted_or_discarded_until_it_is_approved(
     assert [r.model_dump() for r in still] == [r.model_dump() for r in approved_rows]
     assert bad.value.errors[0].field == "period_start"
     assert "is after the period's end, 1 February 2024" in bad.value.errors[0].message
+
+
+async def test_a_meeting_at_the_edge_of_the_calendar_is_refused_by_field(
+    dev_env: WorkflowEnvironment, sessions: SessionFactory, task_queue: str, executor
+) -> None:
+    client = dev_env.client
+    add_board(sessions)
+    async with build_worker(client, sessions=sessions, task_queue=task_queue, executor=executor):
+        with pytest.raises(InvalidInput) as bad:
+            await draft(client, task_queue, quarterly(date(1, 1, 1)))
+    assert bad.value.errors[0].field == "meeting_date"
+    assert "too near the start or end of the calendar" in bad.value.errors[0].message
