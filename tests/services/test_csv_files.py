@@ -70,6 +70,7 @@ def test_the_session_export_neutralises_and_imports_back_unchanged() -> None:
                 "said": "-Residents said the mould returns",
                 "presenters": [{"name": "@Amina Begum"}],
                 "outcome": None,
+                "noted": [],
                 "actions": [
                     {
                         "seq": 1,

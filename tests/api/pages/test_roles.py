@@ -33,6 +33,9 @@ ROUTES: list[tuple[str, str, Permission]] = [
     ("POST", "/cases/new", P.record_session),
     ("GET", f"/cases/{NOBODY}", P.read),
     ("GET", f"/cases/{NOBODY}/add-action", P.drive_actions),
+    ("GET", f"/cases/{NOBODY}/said-summary", P.read),
+    ("POST", f"/cases/{NOBODY}/said-summary", P.record_session),
+    ("POST", f"/cases/{NOBODY}/said-summary/approve", P.approve_reports),
     ("POST", f"/cases/{NOBODY}/add-action", P.drive_actions),
     *[
         (method, f"/cases/{NOBODY}/actions/{NOBODY}/{spec.slug}", spec.permission)
@@ -78,6 +81,12 @@ ROUTES: list[tuple[str, str, Permission]] = [
     ("POST", f"/users/{NOBODY}/unlock", P.manage_users),
     ("GET", "/reports", P.read),
     ("GET", f"/reports/{NOBODY}", P.read),
+    ("GET", "/reports/quarterly/new", P.approve_reports),
+    ("POST", "/reports/quarterly/new", P.approve_reports),
+    ("GET", f"/reports/{NOBODY}/redraft", P.approve_reports),
+    ("POST", f"/reports/{NOBODY}/redraft", P.approve_reports),
+    ("GET", f"/reports/{NOBODY}/discard", P.approve_reports),
+    ("POST", f"/reports/{NOBODY}/discard", P.approve_reports),
     ("GET", f"/reports/{NOBODY}/rows/{NOBODY}/edit", P.approve_reports),
     ("POST", f"/reports/{NOBODY}/rows/{NOBODY}/edit", P.approve_reports),
     ("POST", f"/reports/{NOBODY}/approve", P.approve_reports),
