@@ -12,7 +12,7 @@ from fastapi import FastAPI
 from sqlalchemy.engine import Engine
 from temporalio.client import Client
 
-from api import error_pages, errors
+from api import error_pages, errors, openapi
 from api.head import HeadAsGet
 from api.headers import SecurityHeaders, inline_script_hashes, page_policy
 from api.pages import devmail, docs, info, owner, presenter, staff
@@ -118,6 +118,7 @@ def create_app(
         redoc_url=None,
     )
     errors.install(app)
+    openapi.install(app)
     app.include_router(docs.router)
     for module in (auth, boards, directory, cases, said_summaries, actions, escalations, commands):
         app.include_router(module.router, prefix=API_PREFIX)

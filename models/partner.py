@@ -2,12 +2,14 @@
 
 import uuid
 from datetime import datetime
+from typing import Any
 
 from pydantic import BaseModel, ConfigDict, EmailStr
+from sqlalchemy import event
 from sqlmodel import Field, SQLModel
 
 from models.base import new_id, utc_column
-from models.text import CleanText
+from models.text import CleanText, name_key
 
 
 class PartnerBase(SQLModel):
@@ -23,8 +25,17 @@ class PartnerCreate(CleanText, PartnerBase):
 
 class Partner(PartnerBase, table=True):
     id: uuid.UUID = Field(default_factory=new_id, primary_key=True)
+    #: ``models.text.name_key(name)``, kept in step on every insert and update: two partners
+    #: whose names differ only in case or Unicode form are one partner.
+    name_key: str = Field(default="", unique=True, index=True)
     active: bool = True
     created_at: datetime = utc_column(nullable=False, now=True)
+
+
+@event.listens_for(Partner, "before_insert")
+@event.listens_for(Partner, "before_update")
+def _keep_name_key(_mapper: Any, _connection: Any, partner: Partner) -> None:
+    partner.name_key = name_key(partner.name)
 
 
 class PartnerPublic(PartnerBase):

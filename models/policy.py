@@ -9,14 +9,22 @@ from __future__ import annotations
 import re
 from datetime import date, datetime, time, timedelta
 from enum import StrEnum
-from typing import Any, Self
+from typing import Annotated, Any, Self
 from zoneinfo import ZoneInfo
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, WithJsonSchema, model_validator
 
 from models.calendar import add_working_days
 
 LONDON = ZoneInfo("Europe/London")
+
+#: A London clock time as sent and answered ("09:00" or "09:00:00"). Not JSON Schema's ``time``
+#: format, which demands a UTC offset this field neither takes nor sends.
+CLOCK_TIME = {
+    "type": "string",
+    "pattern": r"^([01]\d|2[0-3]):[0-5]\d(:[0-5]\d(\.\d{1,6})?)?$",
+    "examples": ["09:00"],
+}
 
 
 class DurationUnit(StrEnum):
@@ -126,7 +134,7 @@ class Policy(BaseModel):
     annual_draft_month_day: str = Field(
         default="11-01", pattern=r"^\d{2}-\d{2}$", description="Annual report draft date (MM-DD)."
     )
-    send_time: time = Field(
+    send_time: Annotated[time, WithJsonSchema(CLOCK_TIME)] = Field(
         default=time(9, 0),
         description="Reminders counted in days fire at this London time on their day.",
     )

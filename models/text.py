@@ -14,6 +14,7 @@ kept as typed: outputs escape them like any other text.
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Iterable, Mapping
 from typing import Any
 
@@ -31,6 +32,14 @@ _NAMES = {
     0x1B: "escape",
     0x7F: "DEL",
 }
+
+
+def name_key(name: str) -> str:
+    """What makes two names the same name: Unicode compatibility forms (NFKC), case folded
+    (``casefold``: "Ärzte" and "ÄRZTE", "Straße" and "STRASSE"), spaces collapsed. Compared in
+    Python and stored in its own column with a unique index, so the check and the database
+    agree on SQLite (whose ``lower()`` folds ASCII only) and PostgreSQL alike."""
+    return " ".join(unicodedata.normalize("NFKC", name).casefold().split())
 
 
 def forbidden_character(value: str) -> str | None:

@@ -6,11 +6,13 @@ import uuid
 from collections.abc import Sequence
 
 from sqlalchemy import func
+from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
 from models.board import Board, BoardCreate, BoardMeeting, BoardMeetingBase, BoardUpdate
 from models.partner import Owner, OwnerCreate, Partner, PartnerCreate
 from models.staff import StaffUser, StaffUserCreate
+from models.text import name_key
 from services.errors import FieldError, InvalidInput, NotFound
 from services.passwords import hash_password
 
@@ -23,16 +25,32 @@ def list_partners(*, session: Session, include_inactive: bool = False) -> Sequen
 
 
 def create_partner(*, session: Session, body: PartnerCreate) -> Partner:
-    same = session.exec(
-        select(Partner).where(func.lower(Partner.name) == body.name.lower())
-    ).first()
-    if same is not None:
-        raise InvalidInput(FieldError("name", f"'{same.name}' is in the directory already"))
+    _name_is_free(session, body.name)
     partner = Partner.model_validate(body)
     session.add(partner)
-    session.commit()
+    _commit_partner(session, body.name)
     session.refresh(partner)
     return partner
+
+
+def _name_is_free(session: Session, name: str, *, but: uuid.UUID | None = None) -> None:
+    """No other partner has this name, in any case or Unicode form (``models.text.name_key``)."""
+    query = select(Partner).where(Partner.name_key == name_key(name))
+    if but is not None:
+        query = query.where(Partner.id != but)
+    same = session.exec(query).first()
+    if same is not None:
+        raise InvalidInput(FieldError("name", f"'{same.name}' is in the directory already"))
+
+
+def _commit_partner(session: Session, name: str) -> None:
+    """Commit; a partner of the same name added meanwhile (two requests at once) is the same
+    refusal as one found before, never a failure."""
+    try:
+        session.commit()
+    except IntegrityError as error:
+        session.rollback()
+        raise InvalidInput(FieldError("name", f"'{name}' is in the directory already")) from error
 
 
 def list_owners(
@@ -136,16 +154,10 @@ def get_partner(*, session: Session, partner_id: uuid.UUID) -> Partner:
 
 def update_partner(*, session: Session, partner_id: uuid.UUID, body: PartnerCreate) -> Partner:
     partner = get_partner(session=session, partner_id=partner_id)
-    same = session.exec(
-        select(Partner).where(
-            func.lower(Partner.name) == body.name.lower(), Partner.id != partner_id
-        )
-    ).first()
-    if same is not None:
-        raise InvalidInput(FieldError("name", f"'{same.name}' is in the directory already"))
+    _name_is_free(session, body.name, but=partner_id)
     partner.sqlmodel_update(body.model_dump())
     session.add(partner)
-    session.commit()
+    _commit_partner(session, body.name)
     session.refresh(partner)
     return partner
 

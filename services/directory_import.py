@@ -16,6 +16,7 @@ from sqlalchemy import func
 from sqlmodel import Session, col, select
 
 from models.partner import Owner, OwnerCreate, Partner, PartnerCreate
+from models.text import name_key
 from services import csv_files
 from services.error_text import friendly
 
@@ -94,7 +95,7 @@ def import_csv(*, session: Session, text: str, dry_run: bool) -> DirectoryImport
         )
         return result
     reader.fieldnames = headers
-    partners: dict[str, Partner] = {p.name.lower(): p for p in session.exec(select(Partner)).all()}
+    partners = {name_key(p.name): p for p in session.exec(select(Partner)).all()}
     seen_emails: dict[str, int] = {}
     for record in reader:
         line = reader.line_num
@@ -135,11 +136,11 @@ def _plan_row(
     except ValidationError as error:
         row.errors += [friendly(e, _message(e), "partner") for e in error.errors()]
         return
-    partner = partners.get(name.lower())
+    partner = partners.get(name_key(name))
     if partner is None:
         partner = Partner.model_validate(partner_body)
         session.add(partner)
-        partners[name.lower()] = partner
+        partners[name_key(name)] = partner
         said.append(f"adds the partner {partner.name}")
     elif kind and partner.kind != kind:
         partner.kind = kind

@@ -11,6 +11,7 @@ from pydantic import BaseModel
 from sqlmodel import select
 
 from api.deps import CurrentStaff, SessionDep, SettingsDep, TokensDep, UserManager
+from api.openapi import problems
 from models.staff import StaffUser, StaffUserCreate, StaffUserPublic
 from services import directory, signin
 from services.errors import Busy
@@ -27,10 +28,12 @@ class Token(BaseModel):
 
 @router.post(
     "/auth/token",
-    responses={
-        401: {"description": "The email address or password is not right (or it is locked)."},
-        429: {"description": "Too many attempts, or too many at once: see Retry-After."},
-    },
+    responses=problems(
+        401,
+        429,
+        d401="The email address or password is not right (or it is locked).",
+        d429="Too many attempts, or too many at once: see Retry-After.",
+    ),
 )
 async def issue_token(
     form: Annotated[OAuth2PasswordRequestForm, Depends()],

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Sequence
-from typing import Any
+from typing import Annotated, Any
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Query, Request
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel
 
@@ -33,6 +33,9 @@ from models.outbox import OutboxRecord
 from services import intake, queries
 
 router = APIRouter(prefix="/cases", tags=["cases"])
+
+#: Paging stops here: far past any real number of sessions, well inside a 64-bit integer.
+MAX_OFFSET = 1_000_000
 
 
 @router.post("", responses={**RECEIPT_RESPONSES, 201: RECEIPT_RESPONSES[200]}, status_code=201)
@@ -62,11 +65,11 @@ def list_cases(
     _: Reader,
     board: str | None = None,
     status: CaseStatus | None = None,
-    offset: int = 0,
-    limit: int = 100,
+    offset: Annotated[int, Query(ge=0, le=MAX_OFFSET, description="Sessions to skip.")] = 0,
+    limit: Annotated[int, Query(ge=1, le=500, description="At most this many (500).")] = 100,
 ) -> list[CaseSummary]:
     return queries.list_cases(
-        session=session, board=board, status=status, offset=offset, limit=min(limit, 500)
+        session=session, board=board, status=status, offset=offset, limit=limit
     )
 
 

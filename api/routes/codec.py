@@ -27,6 +27,7 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 from temporalio.api.common.v1 import Payload, Payloads
 
 from api.deps import SettingsDep, get_current_staff, no_permission, unauthorised
+from api.openapi import problems
 from api.pages.deps import signed_in_user
 from api.security import StaffTokens
 from models.staff import Permission, StaffUser
@@ -36,6 +37,13 @@ PREFIX = "/codec"
 Namespace = Annotated[
     str | None, Header(alias="X-Namespace", description="The Temporal namespace (optional).")
 ]
+_REFUSALS = problems(
+    400,
+    401,
+    403,
+    d400="Not Temporal Payloads as protobuf JSON, another namespace, or a key not listed.",
+    d403="Only a Community Voice Lead or an administrator may read histories.",
+)
 _BODY = {
     "requestBody": {
         "required": True,
@@ -88,7 +96,7 @@ CodecDep = Annotated[EncryptionCodec, Depends(get_codec)]
 Convert = Callable[[Sequence[Payload]], Awaitable[list[Payload]]]
 
 
-@router.post("/encode", openapi_extra=_BODY)
+@router.post("/encode", openapi_extra=_BODY, responses=_REFUSALS)
 async def encode(
     request: Request,
     _: HistoryReader,
@@ -100,7 +108,7 @@ async def encode(
     return await _apply(request, codec.encode, settings.temporal_namespace, namespace)
 
 
-@router.post("/decode", openapi_extra=_BODY)
+@router.post("/decode", openapi_extra=_BODY, responses=_REFUSALS)
 async def decode(
     request: Request,
     _: HistoryReader,

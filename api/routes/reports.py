@@ -14,7 +14,8 @@ from fastapi import APIRouter, Depends, HTTPException, Request, status
 from fastapi.responses import Response
 from temporalio.client import Client
 
-from api.deps import BoardManager, Reader, SessionDep, SettingsDep, require
+from api.deps import BoardManager, Reader, SessionDep, SettingsDep, release, require
+from api.openapi import problems
 from api.templating import templates
 from models.report import (
     AnnualRequest,
@@ -33,7 +34,7 @@ from models.report import (
     ReportTrigger,
 )
 from models.staff import Permission, StaffUser
-from services import report_drafts, report_render, reports
+from services import directory, report_drafts, report_render, reports
 from services.errors import Conflict
 from services.report_schedules import sync_board
 from services.report_view import ReportView
@@ -58,15 +59,21 @@ def get_temporal(request: Request) -> Client:
 TemporalDep = Annotated[Client, Depends(get_temporal)]
 
 #: What a request to draft can be answered besides the draft itself.
-DRAFT_RESPONSES: dict[int | str, dict[str, str]] = {
-    404: {"description": "No such report."},
-    409: {
-        "description": "The report is approved (its rows are kept as approved) or is an ELG "
-        "digest (sent as it is made): it cannot be redrafted or discarded."
-    },
-    422: {"description": "A field is wrong (e.g. a period that ends before it starts)."},
-    503: {"description": "The process engine is not reachable: nothing was drafted."},
-}
+DRAFT_RESPONSES = problems(
+    404,
+    409,
+    422,
+    503,
+    d404="No such report.",
+    d409="The report is approved (its rows are kept as approved) or is an ELG digest (sent as "
+    "it is made): it cannot be redrafted or discarded.",
+    d422="A field is wrong (e.g. a period that ends before it starts).",
+    d503="The process engine is not reachable: nothing was drafted.",
+)
+#: What approving or publishing can be refused with.
+STATE_RESPONSES = problems(
+    409, d409="The report is not in a state that allows this (the reason says which)."
+)
 
 
 @router.get("")
@@ -80,7 +87,7 @@ def list_reports(
     return reports.list_reports(session=session, board=board, kind=kind, status=status)
 
 
-@router.get("/{report_id}")
+@router.get("/{report_id:uuid}")
 def get_report(report_id: uuid.UUID, session: SessionDep, _: Reader) -> ReportDetail:
     """The report with its rows exactly as drafted (or as approved)."""
     return reports.detail(session=session, report_id=report_id)
@@ -99,6 +106,7 @@ async def _run(client: Client, settings: SettingsDep, run: ReportRunInput) -> Dr
         raise HTTPException(
             status.HTTP_503_SERVICE_UNAVAILABLE,
             detail="The process engine is not reachable: nothing was drafted. Try again shortly.",
+            headers={"Retry-After": "5"},
         ) from error
 
 
@@ -123,7 +131,9 @@ async def draft_quarterly(
     return await _run(client, settings, run)
 
 
-@router.post("/{report_id}/redraft", status_code=status.HTTP_201_CREATED, responses=DRAFT_RESPONSES)
+@router.post(
+    "/{report_id:uuid}/redraft", status_code=status.HTTP_201_CREATED, responses=DRAFT_RESPONSES
+)
 async def redraft(
     report_id: uuid.UUID,
     session: SessionDep,
@@ -150,12 +160,13 @@ async def redraft(
         raise HTTPException(
             status.HTTP_503_SERVICE_UNAVAILABLE,
             detail="The process engine is not reachable: nothing was drafted. Try again shortly.",
+            headers={"Retry-After": "5"},
         ) from error
     return _answer(result)
 
 
 @router.delete(
-    "/{report_id}",
+    "/{report_id:uuid}",
     status_code=status.HTTP_204_NO_CONTENT,
     responses={k: v for k, v in DRAFT_RESPONSES.items() if k in (404, 409)},
 )
@@ -197,7 +208,7 @@ async def draft_annual(
     return await _run(client, settings, run)
 
 
-@router.patch("/{report_id}/rows/{row_id}")
+@router.patch("/{report_id:uuid}/rows/{row_id}", responses=STATE_RESPONSES)
 def edit_comment(
     report_id: uuid.UUID, row_id: uuid.UUID, body: CommentEdit, session: SessionDep, user: Approver
 ) -> ReportRowRecord:
@@ -208,14 +219,14 @@ def edit_comment(
     return ReportRowRecord.model_validate(row.model_dump())
 
 
-@router.post("/{report_id}/approve")
+@router.post("/{report_id:uuid}/approve", responses=STATE_RESPONSES)
 def approve(report_id: uuid.UUID, session: SessionDep, user: Approver) -> ReportSummary:
     """Approve a draft: its rows are kept exactly as they are, for good."""
     reports.approve(session=session, report_id=report_id, by=user.name)
     return _summary(session, report_id)
 
 
-@router.post("/{report_id}/publish")
+@router.post("/{report_id:uuid}/publish", responses=STATE_RESPONSES)
 async def publish(
     report_id: uuid.UUID,
     session: SessionDep,
@@ -260,19 +271,36 @@ def download(view: ReportView, fmt: str, slug: str) -> Response:
     return Response(body, media_type=MEDIA_TYPES[fmt], headers=headers)
 
 
-@router.get("/{report_id}/download.{fmt}")
+@router.get("/{report_id:uuid}/download.{fmt}")
 def download_report(report_id: uuid.UUID, fmt: Format, session: SessionDep, _: Reader) -> Response:
     """The report as a board paper: Word (.docx), PDF, HTML or CSV."""
     report, _rows, board = reports.get_report(session=session, report_id=report_id)
     return download(reports.view(session=session, report_id=report_id), fmt, board.slug)
 
 
-@router.post("/schedules/{board}")
+@router.post(
+    "/schedules/{board}",
+    responses=problems(503, d503="The process engine is not reachable: nothing was changed."),
+)
 async def sync_schedules(
-    board: str, request: Request, _: BoardManager, client: TemporalDep, settings: SettingsDep
+    board: str,
+    session: SessionDep,
+    request: Request,
+    _: BoardManager,
+    client: TemporalDep,
+    settings: SettingsDep,
 ) -> dict[str, str]:
     """Bring the board's report schedules in line with its meeting calendar and policy."""
-    ids = await sync_board(
-        client, request.app.state.sessions, board, task_queue=settings.task_queue
-    )
+    directory.get_board(session=session, slug=board)  # 404 for a board that is not there
+    release(session)
+    try:
+        ids = await sync_board(
+            client, request.app.state.sessions, board, task_queue=settings.task_queue
+        )
+    except RuntimeError as error:  # Temporal unreachable
+        raise HTTPException(
+            status.HTTP_503_SERVICE_UNAVAILABLE,
+            detail="The process engine is not reachable: nothing was changed. Try again shortly.",
+            headers={"Retry-After": "5"},
+        ) from error
     return {kind.value: sid for kind, sid in ids.items()}

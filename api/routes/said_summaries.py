@@ -9,6 +9,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends
 
 from api.deps import Reader, SessionDep, SessionRecorder, require
+from api.openapi import problems
 from models.case import SaidSummaryRecord, SaidSummaryWrite
 from models.staff import Permission, StaffUser
 from services import said_summaries
@@ -16,7 +17,7 @@ from services import said_summaries
 router = APIRouter(prefix="/cases", tags=["cases"])
 
 Approver = Annotated[StaffUser, Depends(require(Permission.approve_reports))]
-NOT_FOUND: dict[int | str, dict[str, str]] = {404: {"description": "No such session (case)."}}
+NOT_FOUND = problems(404, d404="No such session (case).")
 
 
 def _public(summary: SaidSummaryRecord) -> SaidSummaryRecord:
@@ -45,10 +46,9 @@ def write_said_summary(
 
 @router.post(
     "/{case_id}/said-summary/approve",
-    responses={
-        **NOT_FOUND,
-        409: {"description": "The summary is approved already."},
-    },
+    responses=problems(
+        404, 409, d404="No such session (case).", d409="The summary is approved already."
+    ),
 )
 def approve_said_summary(
     case_id: uuid.UUID, session: SessionDep, user: Approver
