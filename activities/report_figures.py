@@ -148,7 +148,7 @@ def rag_over_time(
     as_of: datetime,
 ) -> list[dict[str, Any]]:
     """At each month's end: how many actions were Green, Amber, Red, Complete, or not rated
-    (agreed before they were recorded here, as imported records are)."""
+    (historical records, and actions agreed before they were recorded here)."""
     ids = [a.id for a in actions]
     changes: dict[uuid.UUID, list[RagChange]] = {}
     if ids:
@@ -168,7 +168,8 @@ def rag_over_time(
             if a.created_at > moment:
                 counts["not_rated"] += 1
                 continue
-            rag = Rag.green
+            # imported from past records: not rated until taken on (a change records that)
+            rag = Rag.not_rated if a.recorded_status is not None else Rag.green
             for change in changes.get(a.id, []):
                 if change.at <= moment:
                     rag = change.to_rag

@@ -19,7 +19,7 @@ from typing import Any
 
 from sqlmodel import Session, col, select
 
-from models.action import STATUS_LABELS, Action, ActionStatus, ActionUpdate, UpdateKind
+from models.action import Action, ActionStatus, ActionUpdate, UpdateKind
 from models.case import OUTCOME_LABELS, Case, CaseOutcome, SaidSummary
 from models.formatting import long_date, month_year
 from models.presenter import Presenter
@@ -173,7 +173,14 @@ def rag_cell(facts: SessionFacts) -> tuple[Rag | None, str]:
 
 
 def _action_comment(a: Action, latest: ActionUpdate | None) -> str:
-    parts = [STATUS_LABELS[a.status]]
+    parts = [a.status_label]
+    if a.is_history:  # what the record says, and what was done if someone closed it since
+        said = a.closure_note or a.recorded_comment
+        parts += [said] if said else []
+        if latest is not None and latest.kind is not UpdateKind.done:
+            parts.append(f"Note {long_date(latest.at)}: {latest.text}")
+        parts.append(LABELS[a.rag])
+        return f"{a.seq}. " + ". ".join(p.rstrip(".") for p in parts) + "."
     if a.closed_at is not None and a.status is ActionStatus.done:
         when = {True: " on time", False: " late", None: ""}[a.closed_on_time]
         parts = [f"Done{when} ({long_date(a.closed_at)})"]
@@ -218,7 +225,7 @@ def action_detail(a: Action, latest: ActionUpdate | None) -> dict[str, Any]:
         "partner": a.partner_name,
         "due_date": a.due_date.isoformat() if a.due_date else None,
         "status": a.status.value,
-        "status_label": STATUS_LABELS[a.status],
+        "status_label": a.status_label,
         "rag": a.rag.value,
         "rag_label": LABELS[a.rag],
         "rag_cause": a.rag_cause,

@@ -10,9 +10,10 @@ from sqlmodel import Field, SQLModel
 
 from models.base import enum_column, json_column, new_id, utc_column
 from models.escalation import EscalationRecord
+from models.formatting import long_date
 from models.partner import OwnerRef
 from models.policy import end_of_day
-from models.rag import Rag, RagSource
+from models.rag import HISTORICAL_CAUSE, Rag, RagSource
 from models.text import CleanText
 from models.timer import PendingTimerPublic
 
@@ -34,6 +35,30 @@ STATUS_LABELS = {
     ActionStatus.cannot_deliver: "Cannot be delivered",
     ActionStatus.withdrawn: "Withdrawn",
 }
+
+
+class RecordedStatus(StrEnum):
+    """An imported action's status as its record gives it (the product did not track it)."""
+
+    done = "done"
+    in_progress = "in_progress"
+    not_known = "not_known"
+
+
+RECORDED_STATUS_LABELS = {
+    RecordedStatus.done: "Done",
+    RecordedStatus.in_progress: "In progress",
+    RecordedStatus.not_known: "Not known",
+}
+
+
+class ActionAsRecorded(SQLModel):
+    """What a past record says of an action: its status, when it was done, its comment."""
+
+    status: RecordedStatus = RecordedStatus.not_known
+    done_on: date | None = None
+    comment: str | None = None
+
 
 OWNED = frozenset({ActionStatus.awaiting_acknowledgement, ActionStatus.in_progress})
 
@@ -81,6 +106,10 @@ class ActionRecord(SQLModel):
     due_date: date | None = Field(default=None, index=True)
     due_at: datetime | None = utc_column()
     rag: Rag = enum_column(Rag, Rag.green, index=True)
+    recorded_status: RecordedStatus | None = enum_column(RecordedStatus, None)
+    recorded_done_on: date | None = None
+    recorded_comment: str | None = None
+    taken_on_at: datetime | None = utc_column()
     rag_cause: str = "On track"
     rag_source: RagSource = enum_column(RagSource, RagSource.derived)
     stated_rag: Rag | None = enum_column(Rag, None)
@@ -103,6 +132,21 @@ class ActionRecord(SQLModel):
     def is_closed(self) -> bool:
         return self.closed_at is not None
 
+    @property
+    def is_history(self) -> bool:
+        """Imported from past records and not taken on: not rated, not chased."""
+        return self.recorded_status is not None and self.taken_on_at is None
+
+    @property
+    def status_label(self) -> str:
+        """The status in words: as recorded, for history (with the date done where known)."""
+        if self.recorded_status is not None and self.taken_on_at is None:
+            label = RECORDED_STATUS_LABELS[self.recorded_status]
+            if self.recorded_status is RecordedStatus.done and self.recorded_done_on:
+                label += f" ({long_date(self.recorded_done_on)})"
+            return f"{label} — as recorded"
+        return STATUS_LABELS[self.status]
+
 
 class Action(ActionRecord, table=True):
     pass
@@ -122,8 +166,32 @@ def new_action_record(
     due_date: date | None = None,
     due_at: datetime | None = None,
     gaps: list[str] | None = None,
+    recorded: ActionAsRecorded | None = None,
+    meeting_date: date | None = None,
 ) -> ActionRecord:
-    """A new action as agreed: awaiting its owner's acknowledgement, or with no owner yet."""
+    """A new action as agreed: awaiting its owner's acknowledgement, or with no owner yet.
+
+    An action from a past record (``recorded``) keeps what the record says: done (closed when
+    the record says, else at the meeting), or open and not rated, chased by no one."""
+    if recorded is not None:
+        return _as_recorded(
+            new_action_record(
+                action_id=action_id,
+                case_id=case_id,
+                seq=seq,
+                text=text,
+                at=at,
+                owner=owner,
+                owner_as_written=owner_as_written,
+                partner_id=partner_id,
+                partner_name=partner_name,
+                due_date=due_date,
+                due_at=due_at,
+                gaps=gaps,
+            ),
+            recorded,
+            meeting_date,
+        )
     return ActionRecord(
         id=action_id,
         case_id=case_id,
@@ -144,6 +212,22 @@ def new_action_record(
         created_at=at,
         updated_at=at,
     )
+
+
+def _as_recorded(
+    r: ActionRecord, recorded: ActionAsRecorded, meeting_date: date | None
+) -> ActionRecord:
+    r.recorded_status = recorded.status
+    r.recorded_done_on = recorded.done_on
+    r.recorded_comment = recorded.comment
+    r.rag, r.rag_cause = Rag.not_rated, HISTORICAL_CAUSE
+    r.linked_at = None
+    if recorded.status is RecordedStatus.done:
+        r.status = ActionStatus.done
+        day = recorded.done_on or meeting_date  # done by the record, the day not known
+        r.closed_at = end_of_day(day) if day else r.created_at
+        r.closure_note = recorded.comment
+    return r
 
 
 class UpdateKind(StrEnum):

@@ -55,7 +55,7 @@ def prepare_action_command(
     action = session.get(Action, action_id)
     if action is None:
         raise NotFound(f"No action with id {action_id}.")
-    why = refusal(kind, action.status, action.is_closed)
+    why = refusal(kind, action.status, action.is_closed, history=action.is_history)
     if why:
         raise Conflict(why)
     fields: dict[str, Any] = {
@@ -63,9 +63,9 @@ def prepare_action_command(
         "kind": kind,
         **_envelope(actor, at, for_assignment),
     }
-    if kind == "assign_owner":
+    if kind in ("assign_owner", "take_on"):
         fields["owner"] = intake.owner_ref(session, fields["owner_id"], field="owner_id")
-    if kind == "extend_due_date":
+    if kind in ("extend_due_date", "take_on"):
         case = session.get(Case, action.case_id)
         assert case is not None
         if fields["due_date"] < case.meeting_date:

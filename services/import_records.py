@@ -21,6 +21,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
+from models.action import ActionAsRecorded, RecordedStatus
 from models.case import CaseCreate, CaseOutcome
 from models.formatting import month_year
 from models.text import find_forbidden, printable
@@ -50,6 +51,7 @@ class ImportedSession:
     gaps: list[str] = field(default_factory=list)
     action_gaps: list[list[str]] = field(default_factory=list)
     owner_emails: list[str | None] = field(default_factory=list)
+    action_records: list[ActionAsRecorded] = field(default_factory=list)
     outcome_reflection: str | None = None
     month_only: bool = False
     noted: list[str] = field(default_factory=list)
@@ -202,6 +204,7 @@ def _session(record: dict[str, Any], item: ImportedSession) -> None:
         actions.append(
             {"text": a["text"], "owner_as_written": owner, "due_date": a.get("due_date")}
         )
+        item.action_records.append(as_recorded(a, lacks))
         action_gaps.append(lacks)
         emails.append(a.get("owner_email"))
     if record.get("note"):
@@ -218,6 +221,38 @@ def _session(record: dict[str, Any], item: ImportedSession) -> None:
             "presenters": presenters,
             "actions": actions,
         }
+    )
+
+
+#: How records write an action's status (this product's export writes ``recorded_status``).
+_DONE = {"done", "complete", "completed", "closed", "achieved", "delivered"}
+_IN_PROGRESS = {
+    "in_progress", "in progress", "ongoing", "open", "underway", "under way", "started",
+    "awaiting_acknowledgement", "unassigned", "cannot_deliver",
+}  # fmt: skip
+
+
+def as_recorded(a: dict[str, Any], lacks: list[str]) -> ActionAsRecorded:
+    """An action's status, date done and comment as its record gives them; never guessed."""
+    given = a.get("recorded_status") or a.get("status")
+    written = str(given or "").strip().lower()
+    if written in _DONE:
+        status = RecordedStatus.done
+    elif written in _IN_PROGRESS:
+        status = RecordedStatus.in_progress
+    else:
+        status = RecordedStatus.not_known
+        if written and written != RecordedStatus.not_known.value:
+            lacks.append(f"status recorded as '{given}': shown as not known")
+    done = a.get("recorded_done_on") or a.get("done_date") or a.get("completed_on")
+    if not done and status is RecordedStatus.done and a.get("closed_at"):
+        done = str(a["closed_at"])[:10]
+    done_on = date.fromisoformat(str(done)[:10]) if done else None
+    if status is RecordedStatus.done and done_on is None:
+        lacks.append("done, the date not recorded")
+    comment = a.get("recorded_comment") or a.get("comment") or a.get("closure_note")
+    return ActionAsRecorded(
+        status=status, done_on=done_on, comment=str(comment) if comment else None
     )
 
 

@@ -153,6 +153,7 @@ def _store_all(
                 outcome_reflection=item.outcome_reflection,
                 meeting_month_only=item.month_only,
                 noted=item.noted,
+                recorded=item.action_records,
             )
             row = InboxCommand(
                 id=command_id,

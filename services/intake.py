@@ -11,7 +11,7 @@ from datetime import date, datetime
 
 from sqlmodel import Session, select
 
-from models.action import ActionCreate, ActionRecord, new_action_record
+from models.action import ActionAsRecorded, ActionCreate, ActionRecord, new_action_record
 from models.audit import Actor
 from models.board import Board
 from models.case import CaseCreate, CaseOutcome, CaseRecord
@@ -94,6 +94,8 @@ def new_action(
     field: str,
     action_id: uuid.UUID | None = None,
     gaps: list[str] | None = None,
+    recorded: ActionAsRecorded | None = None,
+    meeting_date: date | None = None,
 ) -> ActionRecord:
     owner = owner_ref(session, spec.owner_id, field=f"{field}.owner_id") if spec.owner_id else None
     return new_action_record(
@@ -109,6 +111,8 @@ def new_action(
         due_date=spec.due_date,
         due_at=spec.due_at,
         gaps=gaps,
+        recorded=recorded,
+        meeting_date=meeting_date,
     )
 
 
@@ -127,6 +131,7 @@ def case_input(
     outcome_reflection: str | None = None,
     meeting_month_only: bool = False,
     noted: list[str] | None = None,
+    recorded: list[ActionAsRecorded] | None = None,
 ) -> CaseInput:
     """The input that starts the case workflow for ``body``; raises ``InvalidInput``."""
     board = get_board(session, body.board)
@@ -161,6 +166,8 @@ def case_input(
             field=f"actions.{index}",
             action_id=uuid.uuid5(case_id, f"action-{index + 1}"),
             gaps=(action_gaps or [])[index] if action_gaps else None,
+            recorded=_as_recorded(recorded, index) if historical else None,
+            meeting_date=body.meeting_date,
         )
         for index, spec in enumerate(body.actions)
     ]
@@ -176,6 +183,13 @@ def case_input(
             unstarted_actions=actions,
         )
     )
+
+
+def _as_recorded(recorded: list[ActionAsRecorded] | None, index: int) -> ActionAsRecorded:
+    """What the record says of action ``index``: not known, unless it says."""
+    if recorded and index < len(recorded):
+        return recorded[index]
+    return ActionAsRecorded()
 
 
 def _presenter(p: PresenterCreate, case_id: uuid.UUID, seq: int) -> PresenterRecord:

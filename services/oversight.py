@@ -63,9 +63,15 @@ def queue_version(*, session: Session) -> tuple[int, str]:
 # --- the RAG board ----------------------------------------------------------------------------
 
 SEVERITY = sa.case(
-    {Rag.red.value: 0, Rag.amber.value: 1, Rag.green.value: 2, Rag.blue.value: 3},
+    {
+        Rag.red.value: 0,
+        Rag.amber.value: 1,
+        Rag.green.value: 2,
+        Rag.blue.value: 3,
+        Rag.not_rated.value: 4,
+    },
     value=col(Action.rag),
-    else_=4,
+    else_=5,
 )
 #: Sort keys: (expression, whether "descending" reverses it). Blank values always come last.
 SORTS: dict[str, tuple[tuple[Any, bool], ...]] = {

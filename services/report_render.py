@@ -38,7 +38,7 @@ _SERIES = [
     ("green", "Green", "#007F3B", ""),
     ("amber", "Amber", "#FFB81C", "//"),
     ("red", "Red", "#D5281B", "xx"),
-    ("not_rated", "Not rated yet (recorded here later)", "#AEB7BD", ".."),
+    ("not_rated", "Not rated — historical record", "#AEB7BD", ".."),
 ]
 
 

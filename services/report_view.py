@@ -27,6 +27,7 @@ RAG_COLOURS = {
     Rag.amber: ("FFB81C", "212B32"),
     Rag.green: ("007F3B", "FFFFFF"),
     Rag.blue: ("005EB8", "FFFFFF"),
+    Rag.not_rated: ("E8EDEE", "212B32"),
 }
 
 SECTION_HEADINGS = {

@@ -42,7 +42,11 @@ class ActionWorkflow:
                 rules.on_start(s, step)
                 first = False
             while self.inbox:
-                apply_once(s, self.inbox.pop(0), now, step, rules.apply)
+                command = self.inbox.pop(0)
+                at = min(command.received_at, now)  # when it was sent, not when it arrived
+                with step.happening_at(at):
+                    apply_once(s, command, now, step, rules.apply)
+                    rules.refresh_rag(s, at, step)
             while self.update_requests:
                 rules.request_update(s, self.update_requests.pop(0), step)
             self._fire_due(now, step)

@@ -56,7 +56,10 @@ def action_command_form(
         spec=spec,
     )
     if not action_allows(spec, action):
-        why = refusal(spec.kind, action.status, action.is_closed) or "It does not apply now."
+        why = (
+            refusal(spec.kind, action.status, action.is_closed, history=action.is_history)
+            or "It does not apply now."
+        )
         cp.extra["unavailable"] = why
         return cp.render(409)
     if spec.kind == "extend_due_date" and action.due_date:

@@ -19,12 +19,14 @@ from models.commands import (
     Body,
     ClearRagOverrideBody,
     CloseActionBody,
+    CloseHistoryBody,
     ConfirmPresenterContactBody,
     ExtendDueDateBody,
     MarkDoneBody,
     OverrideRagBody,
     PostUpdateBody,
     RaiseEscalationBody,
+    TakeOnBody,
     WithdrawActionBody,
     refusal,
 )
@@ -69,6 +71,39 @@ REASON = FieldSpec("reason", "Reason", hint="This is kept in the case's history 
 NOTE = FieldSpec("note", "Note (optional)")
 
 ACTION_COMMANDS = [
+    CommandSpec(
+        "take-on",
+        "take_on",
+        "action",
+        Permission.drive_actions,
+        "Take on for live follow-up",
+        "Take on this action for live follow-up",
+        "Take it on",
+        TakeOnBody,
+        (
+            FieldSpec("owner_id", "Owner", "owner", required=True),
+            FieldSpec("due_date", "Due date", "date", required=True),
+            NOTE,
+        ),
+        "It is a record from past papers and nobody is chasing it. From the moment you take it "
+        "on, the owner is sent it to acknowledge, and it is rated, reminded and escalated like "
+        "any other action.",
+    ),
+    CommandSpec(
+        "close-history",
+        "close_history",
+        "action",
+        Permission.drive_actions,
+        "Close with what was done",
+        "Close this historical action with what was done",
+        "Close it",
+        CloseHistoryBody,
+        (
+            FieldSpec("text", "What was done"),
+            FieldSpec("done_on", "When it was done (if known)", "date"),
+        ),
+        "It stays a historical record: it is not rated.",
+    ),
     CommandSpec(
         "owner",
         "assign_owner",
@@ -244,7 +279,7 @@ BY_SLUG = {
 
 def action_allows(spec: CommandSpec, action: Action) -> bool:
     """Whether the command applies to the action as it stands (the workflow checks again)."""
-    if refusal(spec.kind, action.status, action.is_closed) is not None:
+    if refusal(spec.kind, action.status, action.is_closed, history=action.is_history) is not None:
         return False
     if spec.kind == "clear_rag_override":
         return action.rag_source is RagSource.override

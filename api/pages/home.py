@@ -40,7 +40,7 @@ def home(request: Request, session: SessionDep, user: StaffReader) -> HTMLRespon
                 "href": f"/rag-board?rag={r.value}",
                 "label": LABELS[r],
             }
-            for r in (Rag.red, Rag.amber, Rag.green)
+            for r in (Rag.red, Rag.amber, Rag.green, Rag.not_rated)
         ],
         "rag_total": sum(counts.values()),
         "awaiting_contact": [],

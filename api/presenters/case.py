@@ -89,7 +89,12 @@ def _action_view(action: ActionRecord, case_id: uuid.UUID, user: StaffUser) -> A
         else "Not named yet"
     )
     closed = None
-    if action.closed_at:
+    if action.is_history:
+        closed = action.status_label
+        said = action.closure_note or action.recorded_comment
+        if said:
+            closed += f": {said}"
+    elif action.closed_at:
         closed = f"{STATUS_LABELS[action.status]} on {long_date(action.closed_at)}"
         if action.closure_note:
             closed += f": {action.closure_note}"
@@ -97,7 +102,7 @@ def _action_view(action: ActionRecord, case_id: uuid.UUID, user: StaffUser) -> A
         anchor=f"action-{action.seq}",
         heading=heading,
         text=action.text,
-        status=STATUS_LABELS[action.status],
+        status=action.status_label,
         rag=rag_tag(action.rag),
         rag_cause=action.rag_cause,
         rag_source=RAG_SOURCES[action.rag_source],

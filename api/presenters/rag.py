@@ -11,6 +11,7 @@ _TAG_CLASSES = {
     Rag.amber: "nhsuk-tag--orange",
     Rag.red: "nhsuk-tag--red",
     Rag.blue: "nhsuk-tag--blue",
+    Rag.not_rated: "nhsuk-tag--grey",
 }
 
 

@@ -11,7 +11,6 @@ from sqlmodel import Session, col, select
 
 from api.pages.forms import Form
 from api.presenters.rag import rag_tag
-from models.action import STATUS_LABELS
 from models.board import Board
 from models.formatting import long_date, month_year, session_date
 from models.partner import Owner
@@ -27,7 +26,7 @@ COLUMNS = [
     ("partner", "Partner", "partner"),
     ("meeting", "Session", "meeting"),
 ]
-RAG_ORDER = [Rag.red, Rag.amber, Rag.green]
+RAG_ORDER = [Rag.red, Rag.amber, Rag.green, Rag.not_rated]
 
 
 def _uuid(value: str | None) -> uuid.UUID | None:
@@ -100,9 +99,9 @@ def rag_board_page(session: Session, f: RagFilters, *, limit: int = 1000) -> dic
                 "text": action.text,
                 "hidden": f" (action {action.seq}, {case.theme or 'session'}, "
                 f"{session_date(case)})",
-                "rag": rag_tag(action.rag),
+                "rag": rag_tag(action.rag, cause=action.rag_cause),
                 "cause": action.rag_cause,
-                "status": STATUS_LABELS[action.status],
+                "status": action.status_label,
                 "due": long_date(action.due_date) or "No due date",
                 "owner": action.owner_name or "Not named yet",
                 "partner": action.partner_name or "Not recorded",

@@ -23,12 +23,14 @@ from models.commands import (
     CannotDeliverBody,
     ClearRagOverrideBody,
     CloseActionBody,
+    CloseHistoryBody,
     DeclineBody,
     ExtendDueDateBody,
     MarkDoneBody,
     OverrideRagBody,
     PostUpdateBody,
     RaiseEscalationBody,
+    TakeOnBody,
     WithdrawActionBody,
 )
 from models.staff import Permission, StaffUser
@@ -86,6 +88,8 @@ _ROUTES: list[tuple[str, str, type[BaseModel], Permission, str]] = [
     ("rag-override", "override_rag", OverrideRagBody, _intervene, "Override RAG, with why"),
     ("rag-override/clear", "clear_rag_override", ClearRagOverrideBody, _intervene, "Clear it"),
     ("close", "close_action", CloseActionBody, _intervene, "Close as not deliverable, with why"),
+    ("take-on", "take_on", TakeOnBody, _drive, "Take on a historical record: owner and due date"),
+    ("close-history", "close_history", CloseHistoryBody, _drive, "Close a historical record"),
 ]
 for _route in _ROUTES:
     _command_route(*_route)

@@ -9,6 +9,7 @@ rules both the API (for a quick answer) and the workflow (the final word) apply.
 | ``envelope`` | ``CommandEnvelope`` (who, when, which id) and ``Body``, the base of every body |
 | ``action`` | the action's commands and ``ActionCommand`` |
 | ``case`` | the case's commands and ``CaseCommand`` |
+| ``history`` | taking on, or closing, an action imported from past records |
 | ``shared`` | the commands both take: a note, an escalation, an undeliverable message |
 | ``rules`` | which commands apply in which status (``refusal``) |
 """
@@ -57,6 +58,7 @@ from models.commands.envelope import (
     Reason,
     Text,
 )
+from models.commands.history import CloseHistory, CloseHistoryBody, TakeOn, TakeOnBody
 from models.commands.rules import (
     ALLOWED_FROM,
     refusal,
@@ -93,6 +95,8 @@ __all__ = [
     "ClearRagOverrideBody",
     "CloseAction",
     "CloseActionBody",
+    "CloseHistory",
+    "CloseHistoryBody",
     "CommandEnvelope",
     "ConfirmPresenterContact",
     "ConfirmPresenterContactBody",
@@ -113,6 +117,8 @@ __all__ = [
     "RaiseEscalation",
     "RaiseEscalationBody",
     "Reason",
+    "TakeOn",
+    "TakeOnBody",
     "ReportUndeliverable",
     "ReportUndeliverableBody",
     "ResolveEscalation",

@@ -8,6 +8,7 @@ from typing import Annotated, Literal, Self
 from pydantic import BaseModel, Field, model_validator
 
 from models.commands.envelope import Body, CommandEnvelope, Reason, Text
+from models.commands.history import CloseHistory, TakeOn
 from models.commands.shared import AddNote, RaiseEscalation, ReportUndeliverable, ResolveEscalation
 from models.partner import OwnerRef
 from models.rag import Rag
@@ -144,6 +145,8 @@ ActionCommand = Annotated[
     | ClearRagOverride
     | WithdrawAction
     | CloseAction
+    | TakeOn
+    | CloseHistory
     | AddNote
     | RaiseEscalation
     | ResolveEscalation

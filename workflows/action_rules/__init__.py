@@ -10,6 +10,7 @@ with a module here (the sandbox's pass-through import sets each module on the pa
 | ``commands`` | the first step, and applying a command (the table of each command's effect) |
 | ``ownership`` | naming or changing the owner, acknowledging, handing it back |
 | ``progress`` | updates, notes, a new due date, closing it (done, not delivered, withdrawn) |
+| ``history`` | an action from past records: taking it on, closing it with what was done |
 | ``rag`` | the RAG shown and why, and the Community Voice Lead's override |
 | ``escalations`` | raising and resolving escalations, by rule, by hand, or on a bounce |
 | ``messages`` | who is told what: the facts in each message, the owner's receipt |

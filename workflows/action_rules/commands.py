@@ -18,7 +18,7 @@ from models.commands import ActionCommand, refusal
 from models.formatting import date_and_time
 from models.messages import ActionState
 from notifications.types import MessageType, OwnerActionAssigned
-from workflows.action_rules import escalations, ownership, progress, rag
+from workflows.action_rules import escalations, history, ownership, progress, rag
 from workflows.action_rules.messages import (
     action_facts,
     case_facts,
@@ -41,6 +41,8 @@ HANDLERS: dict[str, Callable[[ActionState, Any, datetime, Step], str]] = {
     "clear_rag_override": rag.clear_rag_override,
     "withdraw_action": progress.withdraw,
     "close_action": progress.close_action,
+    "take_on": history.take_on,
+    "close_history": history.close_history,
     "add_note": progress.add_note,
     "raise_escalation": escalations.raise_escalation,
     "resolve_escalation": escalations.resolve_escalation,
@@ -49,8 +51,17 @@ HANDLERS: dict[str, Callable[[ActionState, Any, datetime, Step], str]] = {
 
 
 def on_start(s: ActionState, step: Step) -> None:
-    """The first step of a new action: tell its owner, if it has one."""
+    """The first step of a new action: tell its owner, if it has one, and rate it (from the
+    start: an action with no owner or no due date is never Green). An action from past records
+    tells no one and is not rated."""
     r = s.record
+    if r.is_history:
+        step.audit(
+            Actor.system(),
+            "action.recorded",
+            f"Action {r.seq} recorded from past records: {r.status_label}",
+        )
+        return
     if r.status is ActionStatus.awaiting_acknowledgement:
         tell_owner(
             s,
@@ -63,6 +74,8 @@ def on_start(s: ActionState, step: Step) -> None:
     due = f", due {date_and_time(r.due_at)}" if r.due_at else ", no due date"
     owner = f"owner {r.owner_name}" if r.owner_name else "no owner yet"
     step.audit(Actor.system(), "action.started", f"Action {r.seq} started: {owner}{due}")
+    with step.happening_at(r.created_at):
+        rag.refresh_rag(s, r.created_at, step, first=True)
 
 
 def apply(s: ActionState, cmd: ActionCommand, now: datetime, step: Step) -> str:
@@ -73,7 +86,7 @@ def apply(s: ActionState, cmd: ActionCommand, now: datetime, step: Step) -> str:
             "This link was for an earlier owner of this action: it has since been passed to "
             "someone else, so nothing was changed."
         )
-    why = refusal(cmd.kind, r.status, r.closed_at is not None)
+    why = refusal(cmd.kind, r.status, r.closed_at is not None, history=r.is_history)
     if why:
         raise Refused(why)
     at = min(cmd.received_at, now)

@@ -35,17 +35,21 @@ def rag_facts(s: ActionState) -> RagFacts:
             if r.status is ActionStatus.awaiting_acknowledgement and r.linked_at
             else None
         ),
-        no_owner_from=(
+        no_owner=is_open and r.status is ActionStatus.unassigned,
+        no_owner_late_from=(
             p.after(s.unassigned_since, p.owner_naming_reminder)
-            if r.status is ActionStatus.unassigned and s.unassigned_since
+            if is_open and r.status is ActionStatus.unassigned and s.unassigned_since
             else None
         ),
+        no_due_date=is_open and r.due_at is None,
+        historical=r.is_history,
         due_label=long_date(r.due_date),
     )
 
 
-def refresh_rag(s: ActionState, now: datetime, step: Step) -> None:
-    """Recompute the shown RAG; record a change of colour with its cause."""
+def refresh_rag(s: ActionState, now: datetime, step: Step, *, first: bool = False) -> None:
+    """Recompute the shown RAG; record a change of colour with its cause, dated ``now`` (the
+    moment of its cause). ``first``: the action's first rating, from nothing."""
     r = s.record
     if r.status is ActionStatus.withdrawn:
         return
@@ -59,7 +63,15 @@ def refresh_rag(s: ActionState, now: datetime, step: Step) -> None:
         )
         s.override = None
     shown = shown_rag(derived, r.stated_rag, s.override)
-    if shown.rag is not r.rag:
+    if first and shown.rag is not r.rag:
+        step.rag_changed(None, shown)
+        step.audit(
+            Actor.system(),
+            "rag.changed",
+            f"RAG {LABELS[shown.rag]}: {shown.cause}",
+            to_rag=shown.rag.value,
+        )
+    elif shown.rag is not r.rag:
         step.rag_changed(r.rag, shown)
         step.audit(
             Actor.system(),

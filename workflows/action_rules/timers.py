@@ -10,6 +10,8 @@ does when it fires (``fire``). Each waits a duration of the board's policy:
 - due soon: ``amber_window`` before the due time, it is recorded (the RAG turns amber);
 - overdue: at the due time, the owner is told and it is escalated (the RAG turns red).
 
+An action imported from past records has no timers until someone takes it on.
+
 Each timer's key carries the assignment (``#epoch``) or the moment it counts from (``@…``), so a
 new owner or a new update starts the rule again; a fired key is never fired twice.
 """
@@ -44,8 +46,8 @@ from workflows.step import Step
 def pending_timers(s: ActionState) -> list[PendingTimerRecord]:
     """The timers still to fire, soonest first."""
     r, p = s.record, s.policy
-    if r.closed_at is not None:
-        return []
+    if r.closed_at is not None or r.is_history:
+        return []  # a historical record is chased by no one until it is taken on
     out: list[PendingTimerRecord] = []
 
     def add(key: str, kind: str, due: datetime, description: str) -> None:
