@@ -108,17 +108,27 @@ class People:
         ]
         self.finder = NameFinder(people)
 
-    def consent_recorded(self, found: Found) -> bool:
-        refs = [p.ref for p in found.people]
-        return bool(refs) and all(
-            p.kind == "presenter" and consents(self.presenters[p.ref]) for p in found.people
+    def meant(self, found: Found, row: ReportRowRecord) -> list[Person]:
+        """Who a name in a row means: that session's own presenters, where one has the name;
+        otherwise everyone who has it."""
+        own = [
+            p
+            for p in found.people
+            if p.kind == "presenter" and self.presenters[p.ref].case_id == row.case_id
+        ]
+        return own or found.people
+
+    def consent_recorded(self, found: Found, row: ReportRowRecord) -> bool:
+        people = self.meant(found, row)
+        return bool(people) and all(
+            p.kind == "presenter" and consents(self.presenters[p.ref]) for p in people
         )
 
-    def description(self, found: Found) -> str:
+    def description(self, found: Found, row: ReportRowRecord) -> str:
         if found.kind in SAFE_TEXT:
             return SAFE_TEXT[FindingKind(found.kind)]
-        described = {p.description for p in found.people}
-        return found.people[0].description if len(described) == 1 else "a person"
+        described = {p.description for p in self.meant(found, row)}
+        return described.pop() if len(described) == 1 else "a person"
 
 
 # --- the findings of a report -----------------------------------------------------------------
@@ -169,9 +179,9 @@ def _automatic(
 ) -> PublicTextDecision | None:
     """The "Presented by" line is built from the consent record: a consenting presenter of the
     session named there needs no decision."""
-    if field != "community_voice" or not people.consent_recorded(found):
+    if field != "community_voice" or not people.consent_recorded(found, row):
         return None
-    if not all(people.presenters[p.ref].case_id == row.case_id for p in found.people):
+    if not all(people.presenters[p.ref].case_id == row.case_id for p in people.meant(found, row)):
         return None
     return PublicTextDecision(
         id=uuid.uuid4(),
@@ -208,7 +218,7 @@ def check(*, session: Session, report_id: uuid.UUID) -> NamesCheck:
     findings = []
     for row, field, fid, found in _scan(people, rows):
         decided = stored.get(fid) or _automatic(people, row, field, found)
-        consent = people.consent_recorded(found)
+        consent = people.consent_recorded(found, row)
         if decided is not None and decided.decision is Decision.consent and not consent:
             decided = None  # consent withdrawn since: decide again
         findings.append(
@@ -226,7 +236,7 @@ def check(*, session: Session, report_id: uuid.UUID) -> NamesCheck:
                 kind_label=KIND_LABELS[FindingKind(found.kind)],
                 who=[p.label for p in found.people],
                 consent_recorded=consent,
-                suggestion=people.description(found),
+                suggestion=people.description(found, row),
                 decision=decided.decision if decided else None,
                 replacement=decided.replacement if decided else None,
                 decided_by=decided.decided_by if decided else None,
@@ -403,11 +413,11 @@ def public_rows(*, session: Session, report: Report, rows: Sequence[ReportRow]) 
     by_field: dict[tuple[uuid.UUID, str], list[tuple[Found, str]]] = {}
     for row, field, fid, found in _scan(people, rows):
         decided = stored.get(fid) or _automatic(people, row, field, found)
-        consent = people.consent_recorded(found)
+        consent = people.consent_recorded(found, row)
         if decided is None:
-            shown = found.text if consent else people.description(found)
+            shown = found.text if consent else people.description(found, row)
         elif decided.decision is Decision.consent:
-            shown = found.text if consent else people.description(found)
+            shown = found.text if consent else people.description(found, row)
         elif decided.decision is Decision.describe:
             shown = decided.replacement
         elif decided.decision is Decision.remove:
@@ -424,7 +434,10 @@ def public_rows(*, session: Session, report: Report, rows: Sequence[ReportRow]) 
                 _apart(by_field.get((row.id, field), [])), key=lambda x: x[0].start, reverse=True
             ):
                 if shown:
-                    text = text[: found.start] + shown + text[found.end :]
+                    end = found.end
+                    if shown != found.text and text[end:].lower().startswith(f" ({shown.lower()})"):
+                        end += len(shown) + 3  # "Amina Begum (Tenants' Forum)": the forum once
+                    text = text[: found.start] + shown + text[end:]
                 else:
                     text = _tidy(text[: found.start], text[found.end :])
             changes[field] = _capitalise_lines(text)
