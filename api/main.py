@@ -30,6 +30,7 @@ from api.routes import (
     escalations,
     said_summaries,
 )
+from api.routes import names_check as names_check_routes
 from api.routes import reports as report_routes
 from api.security import StaffTokens
 from api.session import StaffSessionMiddleware
@@ -122,6 +123,7 @@ def create_app(
     app.include_router(docs.router)
     for module in (auth, boards, directory, cases, said_summaries, actions, escalations, commands):
         app.include_router(module.router, prefix=API_PREFIX)
+    app.include_router(names_check_routes.router, prefix=API_PREFIX)
     app.include_router(report_routes.router, prefix=API_PREFIX)
     app.include_router(codec.router)
     app.include_router(info.router)

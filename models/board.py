@@ -13,6 +13,19 @@ from models.policy import Policy
 from models.text import CleanText
 
 
+class OfficialsInPublic(StrEnum):
+    """Whether public papers may name officials (owners at partner organisations)."""
+
+    named = "named"  # by name, with their role and organisation (the default)
+    role_only = "role_only"  # by role and organisation only: a name is found by the names check
+
+
+OFFICIALS_LABELS = {
+    OfficialsInPublic.named: "Yes: by name, with their role and organisation",
+    OfficialsInPublic.role_only: "No: by their role and organisation only",
+}
+
+
 class BoardBase(SQLModel):
     slug: str = Field(
         min_length=2, max_length=40, regex=r"^[a-z0-9][a-z0-9-]*$", unique=True, index=True
@@ -22,6 +35,7 @@ class BoardBase(SQLModel):
     engagement_lead_email: EmailStr = Field(max_length=320)
     cv_lead_name: str = Field(min_length=1, max_length=200)
     cv_lead_email: EmailStr = Field(max_length=320)
+    officials_in_public: OfficialsInPublic = enum_column(OfficialsInPublic, OfficialsInPublic.named)
 
 
 class BoardCreate(CleanText, BoardBase):
@@ -34,6 +48,7 @@ class BoardUpdate(CleanText, SQLModel):
     engagement_lead_email: EmailStr | None = None
     cv_lead_name: str | None = Field(default=None, min_length=1, max_length=200)
     cv_lead_email: EmailStr | None = None
+    officials_in_public: OfficialsInPublic | None = None
     policy: Policy | None = None
 
 

@@ -12,6 +12,7 @@ from models import (  # noqa: F401
     outbox,
     partner,
     presenter,
+    public_text,
     report,
     staff,
     timer,

@@ -15,12 +15,10 @@ from sqlmodel import Session, col, select
 from temporalio.client import Client, WorkflowFailureError
 from temporalio.common import WorkflowIDConflictPolicy, WorkflowIDReusePolicy
 
-from activities.report_rows import public_presenter
 from models.base import utcnow
 from models.board import Board
 from models.formatting import date_and_time
 from models.outbox import OutboxMessage, OutboxStatus
-from models.presenter import Presenter
 from models.report import (
     DraftReportResult,
     PublishInput,
@@ -34,6 +32,7 @@ from models.report import (
     ReportSummary,
 )
 from models.text import forbidden_character, problem
+from services import names_check
 from services.errors import Conflict, FieldError, InvalidInput, NotFound
 from services.report_view import ReportView, build_view
 
@@ -141,23 +140,10 @@ def digest_delivery(session: Session, report: Report) -> str | None:
 
 
 def public_view(*, session: Session, report_id: uuid.UUID) -> ReportView:
-    """The report as the public sees it: its approved rows, except that a presenter who has
-    since withdrawn consent (or been erased) is no longer named."""
+    """The report as the public sees it: its approved rows with the names check's decisions
+    applied, and consent checked again now (``names_check.public_rows``)."""
     report, rows, board = get_report(session=session, report_id=report_id)
-    case_ids = {r.case_id for r in rows if r.case_id}
-    withdrawn = [
-        p
-        for p in session.exec(select(Presenter).where(col(Presenter.case_id).in_(case_ids))).all()
-        if not p.consent_to_publish_name
-    ]
-    shown = []
-    for row in rows:
-        text = row.community_voice
-        for p in withdrawn:
-            if p.case_id == row.case_id and p.name:
-                named = f"{p.name} ({p.organisation})" if p.organisation else p.name
-                text = text.replace(named, public_presenter(p))
-        shown.append(row.model_copy(update={"community_voice": text}))
+    shown = names_check.public_rows(session=session, report=report, rows=rows)
     return build_view(report, shown, board.name)
 
 
@@ -194,6 +180,7 @@ def approve(*, session: Session, report_id: uuid.UUID, by: str) -> Report:
         raise Conflict("An ELG digest is sent as it is made: it has no approval step.")
     if report.status is not ReportStatus.draft:
         raise Conflict(f"This report is {report.status.value} already.")
+    names_check.before_approval(session=session, report=report, by=by)
     report.status = ReportStatus.approved
     report.approved_at = utcnow()
     report.approved_by = by

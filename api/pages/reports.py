@@ -11,6 +11,7 @@ from sqlmodel import select
 
 from api import csrf
 from api.deps import SessionDep, SettingsDep
+from api.pages import names_check
 from api.pages.deps import StaffReader, page_user
 from api.pages.render import page
 from api.presenters.rag import rag_tag
@@ -78,6 +79,9 @@ def _detail_context(session: Any, report_id: uuid.UUID, user: StaffUser) -> dict
         "edit_base": f"/reports/{report.id}" if can and draft else None,
         "can_approve": can and draft,
         "can_publish": can and report.status is ReportStatus.approved,
+        "names": names_check.summary(session, report_id)
+        if report.kind is not ReportKind.elg_digest
+        else None,
         "back_link": {"href": "/reports", "text": "All reports"},
     }
 
