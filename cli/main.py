@@ -16,6 +16,7 @@ from pydantic import ValidationError
 
 from cli import connect
 from cli.imports import import_sessions_command
+from cli.person import person_app
 from cli.report import report_app
 from models.audit import Actor, ActorKind
 from models.base import utcnow
@@ -34,6 +35,7 @@ app.add_typer(case_app, name="case")
 app.add_typer(user_app, name="user")
 app.add_typer(db_app, name="db")
 app.add_typer(report_app, name="report")
+app.add_typer(person_app, name="person")
 app.command("import")(import_sessions_command)
 
 

@@ -15,9 +15,11 @@ from temporalio.exceptions import ApplicationError
 with workflow.unsafe.imports_passed_through():
     import workflows.action_rules as rules
     from models.commands import ActionCommand, ActionCommandSignal
+    from models.erasure import ErasePresenter
     from models.messages import ActionClosed, ActionInput, ActionResult, ActionState
     from models.report import UpdateRequest
     from workflows.base import apply_once, new_step, record, should_continue_as_new, sleep_until
+    from workflows.erasure import scrub_action
     from workflows.step import Step
 
 
@@ -27,6 +29,7 @@ class ActionWorkflow:
         self.inbox: list[ActionCommand] = []
         self.update_requests: list[UpdateRequest] = []
         self.state: ActionState | None = None
+        self.erasures: list[ErasePresenter] = []
 
     @workflow.run
     async def run(self, input: ActionInput) -> ActionResult:
@@ -63,7 +66,10 @@ class ActionWorkflow:
                 recorded_timers = signature
             if s.record.closed_at is not None and not (self.inbox or self.update_requests):
                 break
-            if should_continue_as_new(input.history_limit):
+            erased = bool(self.erasures)
+            while self.erasures:
+                self.state = s = await self._erase(s)
+            if erased or should_continue_as_new(input.history_limit):
                 await workflow.wait_condition(workflow.all_handlers_finished)
                 workflow.continue_as_new(
                     ActionInput(
@@ -75,7 +81,9 @@ class ActionWorkflow:
                         update_requests=self.update_requests,
                     )
                 )
-            await sleep_until(pending, lambda: bool(self.inbox or self.update_requests))
+            await sleep_until(
+                pending, lambda: bool(self.inbox or self.update_requests or self.erasures)
+            )
         await self._tell_case(input.parent_workflow_id)
         r = s.record
         return ActionResult(
@@ -92,11 +100,25 @@ class ActionWorkflow:
         """From the quarterly report workflow at its cut-off: ask the owner for an update."""
         self.update_requests.append(request)
 
+    @workflow.signal
+    def erase_presenter(self, erasure: ErasePresenter) -> None:
+        """Scrub a presenter from this workflow's state, then continue as new."""
+        self.erasures.append(erasure)
+
     @workflow.query
     def get_state(self) -> ActionState:
         if self.state is None:
             raise ApplicationError("not started yet")
         return self.state
+
+    async def _erase(self, s: ActionState) -> ActionState:
+        erasures, self.erasures = self.erasures, []
+        s, self.inbox = scrub_action(s, self.inbox, erasures)
+        step = new_step(s.step, workflow.now(), s.record.case_id, s.record.id)
+        step.record.actions = [s.record.model_copy()]
+        s.step += 1
+        await record(step.record)
+        return s
 
     def _fire_due(self, now: object, step: Step) -> None:
         s = self.state

@@ -18,10 +18,12 @@ with workflow.unsafe.imports_passed_through():
     import workflows.case_rules as rules
     from models.case import CaseStatus
     from models.commands import CaseCommand, CaseCommandSignal
+    from models.erasure import ErasePresenter
     from models.messages import ActionClosed, CaseInput, CaseReported, CaseResult, CaseState
     from workflows import action_workflow_id
     from workflows.action import ActionWorkflow
     from workflows.base import apply_once, new_step, record, should_continue_as_new, sleep_until
+    from workflows.erasure import scrub_case
 
 
 @workflow.defn
@@ -30,6 +32,7 @@ class CaseWorkflow:
         self.inbox: list[CaseCommand] = []
         self.closed_actions: list[ActionClosed] = []
         self.state: CaseState | None = None
+        self.erasures: list[ErasePresenter] = []
         self.history_limit = CaseInput.model_fields["history_limit"].default
 
     @workflow.run
@@ -65,7 +68,10 @@ class CaseWorkflow:
             await self._start_actions()
             if self._finished():
                 break
-            if should_continue_as_new(input.history_limit):
+            erased = bool(self.erasures)
+            while self.erasures:
+                self.state = s = await self._erase(s)
+            if erased or should_continue_as_new(input.history_limit):
                 await workflow.wait_condition(workflow.all_handlers_finished)
                 workflow.continue_as_new(
                     CaseInput(
@@ -96,6 +102,12 @@ class CaseWorkflow:
         self.state.reported_in_annual = True
         self.state.annual_report_id = reported.report_id
 
+    @workflow.signal
+    def erase_presenter(self, erasure: ErasePresenter) -> None:
+        """Scrub a presenter from this workflow's state, then continue as new, so the current
+        run holds only their pseudonym (the closed run's history ages out with retention)."""
+        self.erasures.append(erasure)
+
     @workflow.query
     def get_state(self) -> CaseState:
         if self.state is None:
@@ -103,7 +115,7 @@ class CaseWorkflow:
         return self.state
 
     def _woken(self) -> bool:
-        return bool(self.inbox or self.closed_actions or self._finished())
+        return bool(self.inbox or self.closed_actions or self.erasures or self._finished())
 
     def _finished(self) -> bool:
         s = self.state
@@ -114,6 +126,18 @@ class CaseWorkflow:
             and not self.inbox
             and not self.closed_actions
         )
+
+    async def _erase(self, s: CaseState) -> CaseState:
+        """The state without the erased presenters, its case and presenters written again (a
+        step recorded before the erasure reached this workflow may have put them back)."""
+        erasures, self.erasures = self.erasures, []
+        s, self.inbox = scrub_case(s, self.inbox, erasures)
+        step = new_step(s.step, workflow.now(), s.record.id, None)
+        step.record.case = s.record.model_copy()
+        step.record.presenters = list(s.presenters)
+        s.step += 1
+        await record(step.record)
+        return s
 
     async def _start_actions(self) -> None:
         s = self.state

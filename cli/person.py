@@ -1,0 +1,58 @@
+"""``cvt person``: a person's rights over their data (erasure; subject access)."""
+
+from __future__ import annotations
+
+import asyncio
+import getpass
+import uuid
+from typing import Annotated
+
+import typer
+
+from cli import connect
+from models.audit import Actor, ActorKind
+from models.settings import get_settings
+from services.erasure import erase_presenter
+from services.errors import NotFound
+from workflows.client import connect as temporal
+
+person_app = typer.Typer(help="A person's data: erase a presenter.", no_args_is_help=True)
+
+
+def _actor(name: str | None) -> Actor:
+    return Actor(kind=ActorKind.cli, name=name or f"{getpass.getuser()} (command line)")
+
+
+@person_app.command("erase")
+def erase(
+    presenter_id: Annotated[uuid.UUID, typer.Argument(help="The presenter's id")],
+    as_name: Annotated[str | None, typer.Option("--as", help="Who is erasing")] = None,
+) -> None:
+    """Erase a presenter: a pseudonym everywhere, the record kept (see README)."""
+    settings = get_settings()
+
+    async def run() -> None:
+        client = await temporal(settings, lazy=True)
+        result = await erase_presenter(
+            sessions=connect.sessions(),
+            client=client,
+            presenter_id=presenter_id,
+            by=_actor(as_name),
+            maildir=settings.dev_mail_dir if settings.environment != "production" else None,
+        )
+        if result.already:
+            typer.echo(f"Already erased: now {result.pseudonym}.")
+            return
+        changed = sum(result.rows.values())
+        typer.echo(
+            f"Erased: now {result.pseudonym}. {changed} row(s) rewritten, "
+            f"{result.outbox_removed} message(s) removed from the outbox, "
+            f"{result.mail_removed} from the mail archive; "
+            f"{len(result.workflows)} open workflow(s) told."
+        )
+
+    try:
+        asyncio.run(run())
+    except NotFound as error:
+        typer.echo(str(error), err=True)
+        raise typer.Exit(1) from error
