@@ -58,6 +58,7 @@ bench: install ## Run the benchmarks (they print figures; nothing passes or fail
 	$(BIN)/python -m bench.reports
 	$(BIN)/python -m bench.staff_pages
 	$(BIN)/python -m bench.load
+	$(BIN)/python -m bench.cli
 
 clean: ## Remove the environment and local state
 	rm -rf $(VENV) node_modules var

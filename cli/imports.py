@@ -4,24 +4,16 @@ nothing."""
 
 from __future__ import annotations
 
-import asyncio
 import json
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from cli import connect
-from models.audit import Actor, ActorKind
-from services.import_files import read_file
-from services.import_records import ImportReport
-from services.importer import import_sessions
+from cli.failures import fail as _fail
 
-
-def _fail(lines: list[str]) -> None:
-    for line in lines:
-        typer.echo(line, err=True)
-    raise typer.Exit(code=2)
+if TYPE_CHECKING:
+    from services.import_records import ImportReport
 
 
 def _decisions(decide: list[str], decisions_file: Path | None) -> dict[str, str]:
@@ -67,7 +59,14 @@ def import_sessions_command(
     asks for a decision (--decide REF=DECISION), and until it has one nothing is imported.
     Importing the same file again changes nothing.
     """
+    import asyncio
+
     from rich.progress import Progress
+
+    from cli import connect
+    from models.audit import Actor, ActorKind
+    from services.import_files import read_file
+    from services.importer import import_sessions
 
     items = read_file(
         file.name,

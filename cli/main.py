@@ -1,46 +1,55 @@
-"""``cvt``: the Community Voice command line.
+"""``cvt``: the Community Voice command line (``cvt --help`` lists the commands)."""
 
-``cvt dev`` runs everything on one machine; the rest manage data against the configured
-database and Temporal (CVT_* environment variables, see README).
-"""
+# Nothing heavy at import: ``cvt --help`` and a mistyped option answer at once, so every
+# command imports what it needs when it runs (tests/cli/test_startup.py).
 
 from __future__ import annotations
 
-import asyncio
-import getpass
 from pathlib import Path
 from typing import Annotated
 
 import typer
-from pydantic import ValidationError
 
-from cli import connect
+from cli.failures import App, fail
 from cli.imports import import_sessions_command
 from cli.person import person_app
 from cli.report import report_app
-from models.audit import Actor, ActorKind
-from models.base import utcnow
-from models.case import CaseCreate
-from models.db import create_engine, migrate
-from models.settings import get_settings
-from models.staff import Role, StaffUserCreate
-from services import directory, intake
-from services.errors import InvalidInput, field_errors
 
-app = typer.Typer(help=__doc__, no_args_is_help=True, add_completion=False)
-case_app = typer.Typer(help="Record sessions (cases).", no_args_is_help=True)
-user_app = typer.Typer(help="Staff accounts.", no_args_is_help=True)
-db_app = typer.Typer(help="The database.", no_args_is_help=True)
+HELP = (
+    "Community Voice on the command line. 'cvt dev' (what 'make run' runs) starts everything on "
+    "this machine; the other commands work on what it runs, from any folder. Set CVT_* "
+    "variables to work on another installation (README, 'Configuration')."
+)
+
+app = App(
+    help=HELP,
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+    rich_markup_mode=None,
+)
+case_app = typer.Typer(help="Record sessions (cases).", no_args_is_help=True, rich_markup_mode=None)
+user_app = typer.Typer(help="Staff accounts.", no_args_is_help=True, rich_markup_mode=None)
+db_app = typer.Typer(help="The database.", no_args_is_help=True, rich_markup_mode=None)
+mail_app = typer.Typer(
+    help="Outgoing email (the outbox).", no_args_is_help=True, rich_markup_mode=None
+)
 app.add_typer(case_app, name="case")
 app.add_typer(user_app, name="user")
 app.add_typer(db_app, name="db")
 app.add_typer(report_app, name="report")
 app.add_typer(person_app, name="person")
+app.add_typer(mail_app, name="mail")
 app.command("import")(import_sessions_command)
 
 
-def _cli_actor(name: str | None) -> Actor:
-    return Actor(kind=ActorKind.cli, name=name or f"{getpass.getuser()} (command line)")
+@app.callback()
+def settings(context: typer.Context) -> None:
+    """Every command but ``dev`` (which makes them) finds a running ``make run``'s settings."""
+    if context.invoked_subcommand != "dev":
+        from cli import local
+
+        local.apply()
 
 
 @app.command()
@@ -65,16 +74,20 @@ def api(host: str = "127.0.0.1", port: int = 8000) -> None:
     """Run the web app and JSON API (development settings: on 127.0.0.1 only)."""
     import uvicorn
 
+    from models.settings import get_settings
+
     refusal = get_settings().exposure_refusal(host)
     if refusal is not None:
-        typer.echo(refusal, err=True)
-        raise typer.Exit(2)
+        fail(refusal)
     uvicorn.run("api.main:app", factory=True, host=host, port=port, proxy_headers=True)
 
 
 @db_app.command("upgrade")
 def db_upgrade() -> None:
-    """Apply database migrations."""
+    """Apply database migrations (this makes the database if there is none)."""
+    from models.db import create_engine, migrate
+    from models.settings import get_settings
+
     migrate(create_engine(get_settings().database_url))
     typer.echo("Database is up to date.")
 
@@ -82,6 +95,7 @@ def db_upgrade() -> None:
 @app.command()
 def seed() -> None:
     """Add the demo boards, staff accounts and partner directory (idempotent)."""
+    from cli import connect
     from cli.seed import DEMO_PASSWORD
     from cli.seed import seed as run_seed
 
@@ -95,18 +109,27 @@ def seed() -> None:
 def user_add(
     email: str,
     name: Annotated[str, typer.Option(help="Full name")],
-    role: Annotated[Role, typer.Option(help="engagement_lead, cv_lead, admin or viewer")],
+    role: Annotated[str, typer.Option(help="engagement_lead, cv_lead, admin or viewer")],
     password: Annotated[str, typer.Option(prompt=True, hide_input=True, confirmation_prompt=True)],
 ) -> None:
     """Create a staff account."""
+    from pydantic import ValidationError
+
+    from cli import connect
+    from models.staff import StaffUserCreate
+    from services import directory
+    from services.errors import InvalidInput, field_errors
+
     try:
-        body = StaffUserCreate(email=email, name=name, role=role, password=password)
+        body = StaffUserCreate.model_validate(
+            {"email": email, "name": name, "role": role, "password": password}
+        )
         with connect.sessions()() as session:
             user = directory.create_user(session=session, body=body)
     except ValidationError as error:
-        _fail([f"{e['field']}: {e['message']}" for e in field_errors(list(error.errors()))])
+        fail([f"{e['field']}: {e['message']}" for e in field_errors(list(error.errors()))])
     except InvalidInput as error:
-        _fail([str(error)])
+        fail(str(error))
     typer.echo(f"Created {user.email} ({user.role.value}).")
 
 
@@ -116,26 +139,9 @@ def case_start(
     as_name: Annotated[str | None, typer.Option("--as", help="Who is recording it")] = None,
 ) -> None:
     """Record a session from a JSON file (the same shape as POST /api/v1/cases)."""
-    try:
-        body = CaseCreate.model_validate_json(file.read_text())
-    except ValidationError as error:
-        _fail([f"{e['field']}: {e['message']}" for e in field_errors(list(error.errors()))])
-    actor = _cli_actor(as_name)
+    from cli.cases import start
 
-    async def go() -> None:
-        commands = await connect.commands()
-        row = await commands.start_case(
-            lambda session, command_id: intake.case_input(
-                session, body, actor=actor, now=utcnow(), command_id=command_id
-            ),
-            actor,
-        )
-        typer.echo(f"Case {row.case_id}: {row.status.value}. {row.outcome_message or ''}".strip())
-
-    try:
-        asyncio.run(go())
-    except InvalidInput as error:
-        _fail([f"{e.field}: {e.message}" for e in error.errors])
+    start(file, as_name)
 
 
 @app.command("export")
@@ -147,10 +153,11 @@ def export(
     board: Annotated[str | None, typer.Option(help="Only this board")] = None,
 ) -> None:
     """Export every case with its presenters, actions and updates (cvt import takes it back)."""
+    if fmt not in ("json", "csv"):
+        fail(f"--format: '{fmt}' is not json or csv")
+    from cli import connect
     from services.export import export_sessions, to_csv, to_json
 
-    if fmt not in ("json", "csv"):
-        _fail([f"--format: '{fmt}' is not json or csv"])
     with connect.sessions()() as session:
         data = export_sessions(session, board=board)
     text = to_json(data) if fmt == "json" else to_csv(data)
@@ -161,16 +168,6 @@ def export(
         typer.echo(f"Wrote {len(data['sessions'])} session(s) to {output}.", err=True)
 
 
-def _fail(lines: list[str]) -> None:
-    for line in lines:
-        typer.echo(line, err=True)
-    raise typer.Exit(code=2)
-
-
-mail_app = typer.Typer(help="Outgoing email (the outbox).", no_args_is_help=True)
-app.add_typer(mail_app, name="mail")
-
-
 @mail_app.command("list")
 def mail_list(
     status: Annotated[str | None, typer.Option(help="e.g. pending, unconfirmed, failed")] = None,
@@ -178,6 +175,7 @@ def mail_list(
     """Messages in the outbox, newest first, with their delivery state."""
     from sqlmodel import col, select
 
+    from cli import connect
     from models.outbox import OutboxMessage
 
     with connect.sessions()() as session:
@@ -196,12 +194,13 @@ def mail_resend(message_id: str) -> None:
     """Send an 'unconfirmed' or 'failed' message again (same Message-ID)."""
     import uuid
 
+    from cli import connect
     from notifications.outbox_rows import resend
 
     try:
         row = resend(connect.sessions(), uuid.UUID(message_id))
     except (LookupError, ValueError) as error:
-        _fail([str(error)])
+        fail(str(error))
     typer.echo(f"Message {row.id} is queued to be sent again.")
 
 

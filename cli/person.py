@@ -2,24 +2,25 @@
 
 from __future__ import annotations
 
-import asyncio
 import getpass
 import uuid
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from cli import connect
-from models.audit import Actor, ActorKind
-from models.settings import get_settings
-from services.erasure import erase_presenter
-from services.errors import NotFound
-from workflows.client import connect as temporal
+from cli.failures import fail
 
-person_app = typer.Typer(help="A person's data: erase a presenter.", no_args_is_help=True)
+if TYPE_CHECKING:
+    from models.audit import Actor
+
+person_app = typer.Typer(
+    help="A person's data: erase a presenter.", no_args_is_help=True, rich_markup_mode=None
+)
 
 
 def _actor(name: str | None) -> Actor:
+    from models.audit import Actor, ActorKind
+
     return Actor(kind=ActorKind.cli, name=name or f"{getpass.getuser()} (command line)")
 
 
@@ -29,6 +30,14 @@ def erase(
     as_name: Annotated[str | None, typer.Option("--as", help="Who is erasing")] = None,
 ) -> None:
     """Erase a presenter: a pseudonym everywhere, the record kept (see README)."""
+    import asyncio
+
+    from cli import connect
+    from models.settings import get_settings
+    from services.erasure import erase_presenter
+    from services.errors import NotFound
+    from workflows.client import connect as temporal
+
     settings = get_settings()
 
     async def run() -> None:
@@ -54,5 +63,4 @@ def erase(
     try:
         asyncio.run(run())
     except NotFound as error:
-        typer.echo(str(error), err=True)
-        raise typer.Exit(1) from error
+        fail(str(error), code=1)

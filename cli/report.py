@@ -3,16 +3,20 @@ report schedules up to date."""
 
 from __future__ import annotations
 
-import asyncio
 import uuid
 from datetime import date
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from models.report import DraftReportResult, ReportKind, ReportRunInput, ReportTrigger
+from cli.failures import fail
 
-report_app = typer.Typer(help="Reports: drafts on request and schedules.", no_args_is_help=True)
+if TYPE_CHECKING:
+    from models.report import DraftReportResult
+
+report_app = typer.Typer(
+    help="Reports: drafts on request and schedules.", no_args_is_help=True, rich_markup_mode=None
+)
 
 BY = "command line"
 
@@ -23,15 +27,27 @@ def _date(value: str | None, option: str) -> date | None:
     try:
         return date.fromisoformat(value)
     except ValueError:
-        typer.echo(f"{option}: '{value}' is not a date; write it as YYYY-MM-DD", err=True)
-        raise typer.Exit(code=2) from None
+        fail(f"{option}: '{value}' is not a date; write it as YYYY-MM-DD")
 
 
-def _run(run: ReportRunInput) -> None:
+def _run(kind: str, **fields: object) -> None:
+    """Draft a report of ``kind`` (``ReportKind``) on request, and print what was drafted."""
+    import asyncio
+
+    from models.report import ReportKind, ReportRunInput, ReportTrigger
     from models.settings import get_settings
     from services.errors import InvalidInput
     from services.reports import run_report
     from workflows.client import connect
+
+    run = ReportRunInput.model_validate(
+        {
+            **fields,
+            "kind": ReportKind(kind),
+            "trigger": ReportTrigger.manual,
+            "requested_by": BY,
+        }
+    )
 
     async def go() -> DraftReportResult:
         settings = get_settings()
@@ -41,9 +57,7 @@ def _run(run: ReportRunInput) -> None:
     try:
         result = asyncio.run(go())
     except InvalidInput as invalid:
-        for e in invalid.errors:
-            typer.echo(f"{e.field}: {e.message}", err=True)
-        raise typer.Exit(code=2) from None
+        fail([f"{e.field}: {e.message}" for e in invalid.errors])
     _print(result)
 
 
@@ -81,16 +95,12 @@ def quarterly(
 
     Prints the period used and why, and the number of rows."""
     _run(
-        ReportRunInput(
-            board=board,
-            kind=ReportKind.quarterly,
-            meeting_date=_date(meeting, "--meeting"),
-            period_start=_date(start, "--from"),
-            period_end=_date(end, "--to"),
-            redraft=redraft,
-            trigger=ReportTrigger.manual,
-            requested_by=BY,
-        )
+        "quarterly",
+        board=board,
+        meeting_date=_date(meeting, "--meeting"),
+        period_start=_date(start, "--from"),
+        period_end=_date(end, "--to"),
+        redraft=redraft,
     )
 
 
@@ -100,15 +110,7 @@ def digest(
     board: Annotated[str, typer.Option(help="The board's slug")] = "tht",
 ) -> None:
     """Make the Engagement Leads Group digest for a meeting (prints how many items it has)."""
-    _run(
-        ReportRunInput(
-            board=board,
-            kind=ReportKind.elg_digest,
-            meeting_date=_date(meeting, "--meeting"),
-            trigger=ReportTrigger.manual,
-            requested_by=BY,
-        )
-    )
+    _run("elg_digest", board=board, meeting_date=_date(meeting, "--meeting"))
 
 
 @report_app.command("annual")
@@ -122,15 +124,11 @@ def annual(
 ) -> None:
     """Draft the annual section (default: the reporting year before the December report)."""
     _run(
-        ReportRunInput(
-            board=board,
-            kind=ReportKind.annual,
-            period_start=_date(start, "--from"),
-            period_end=_date(end, "--to"),
-            redraft=redraft,
-            trigger=ReportTrigger.manual,
-            requested_by=BY,
-        )
+        "annual",
+        board=board,
+        period_start=_date(start, "--from"),
+        period_end=_date(end, "--to"),
+        redraft=redraft,
     )
 
 
@@ -138,8 +136,7 @@ def _report_id(value: str) -> uuid.UUID:
     try:
         return uuid.UUID(value)
     except ValueError:
-        typer.echo(f"REPORT: '{value}' is not a report id (see /reports)", err=True)
-        raise typer.Exit(code=2) from None
+        fail(f"REPORT: '{value}' is not a report id (see /reports)")
 
 
 @report_app.command("redraft")
@@ -149,35 +146,38 @@ def redraft(
     end: Annotated[str | None, typer.Option("--to", help="A new last day")] = None,
 ) -> None:
     """Draft a report again from today's records (refused once it is approved)."""
+    import asyncio
+
     from cli import connect
     from models.settings import get_settings
     from services.errors import Conflict, InvalidInput, NotFound
     from services.report_drafts import redraft as run_redraft
     from workflows.client import connect as temporal
 
+    report_id = _report_id(report)
+    period_start, period_end = _date(start, "--from"), _date(end, "--to")
+
     async def go() -> DraftReportResult:
         settings = get_settings()
+        sessions = connect.sessions()
         client = await temporal(settings)
-        with connect.sessions()() as session:
+        with sessions() as session:
             return await run_redraft(
                 client,
                 session=session,
-                report_id=_report_id(report),
+                report_id=report_id,
                 by=BY,
                 task_queue=settings.task_queue,
-                period_start=_date(start, "--from"),
-                period_end=_date(end, "--to"),
+                period_start=period_start,
+                period_end=period_end,
             )
 
     try:
         result = asyncio.run(go())
     except (Conflict, NotFound) as refused:
-        typer.echo(f"Refused: {refused}", err=True)
-        raise typer.Exit(code=1) from None
+        fail(f"Refused: {refused}", code=1)
     except InvalidInput as invalid:
-        for e in invalid.errors:
-            typer.echo(f"{e.field}: {e.message}", err=True)
-        raise typer.Exit(code=2) from None
+        fail([f"{e.field}: {e.message}" for e in invalid.errors])
     _print(result)
 
 
@@ -188,19 +188,21 @@ def discard(report: Annotated[str, typer.Argument(help="The draft's id")]) -> No
     from services.errors import Conflict, NotFound
     from services.report_drafts import discard as run_discard
 
+    report_id = _report_id(report)
     try:
         with connect.sessions()() as session:
-            gone = run_discard(session=session, report_id=_report_id(report), by=BY)
+            gone = run_discard(session=session, report_id=report_id, by=BY)
     except (Conflict, NotFound) as refused:
-        typer.echo(f"Refused: {refused}", err=True)
-        raise typer.Exit(code=1) from None
+        fail(f"Refused: {refused}", code=1)
     typer.echo(f"Discarded the draft: {gone.title}.")
 
 
 @report_app.command("schedules")
 def schedules() -> None:
     """Create or update every board's report schedules from its meeting calendar and policy."""
-    from models.db import create_engine, session_factory
+    import asyncio
+
+    from cli.connect import sessions
     from models.settings import get_settings
     from services.report_schedules import sync_all
     from workflows.client import connect
@@ -208,10 +210,7 @@ def schedules() -> None:
     async def go() -> list[str]:
         settings = get_settings()
         client = await connect(settings)
-        sessions = session_factory(
-            create_engine(settings.database_url, **settings.engine_options())
-        )
-        return await sync_all(client, sessions, task_queue=settings.task_queue)
+        return await sync_all(client, sessions(), task_queue=settings.task_queue)
 
     for slug in asyncio.run(go()):
         typer.echo(f"{slug}: quarterly, ELG digest and annual schedules set.")
