@@ -47,6 +47,11 @@ class AuditRecord(SQLModel):
     case_id: uuid.UUID | None = Field(default=None, index=True)
     action_id: uuid.UUID | None = Field(default=None, index=True)
     detail: dict[str, Any] = json_column()
+    step_order: int = Field(
+        default=0,
+        description="The event's place among those its workflow step recorded at one moment: "
+        "the timeline orders by time, then this (ids are random).",
+    )
 
 
 class AuditEvent(AuditRecord, table=True):

@@ -35,6 +35,11 @@ class PresenterBase(SQLModel):
             return f"{self.name} ({self.organisation})"
         return self.name or self.organisation or "Unnamed presenter"
 
+    @property
+    def greeting_name(self) -> str:
+        """How an email to them opens ("Dear Amina Begum,"): their name alone."""
+        return self.name or self.organisation or "Unnamed presenter"
+
 
 class PresenterCreate(CleanText, PresenterBase):
     @model_validator(mode="after")

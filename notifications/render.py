@@ -105,7 +105,7 @@ class Renderer:
             context = {
                 "m": single.m,
                 "links": single.links,
-                "to": to,
+                "to": getattr(single.m, "greeting", None) or to,
                 "item": single,
                 "headings": DIGEST_HEADINGS,
             }

@@ -100,6 +100,7 @@ class PresenterThanks(Facts):
     case: CaseFacts
     presenter_id: uuid.UUID
     presenter_name: str
+    greeting: str | None = None  # the name alone (presenter_name adds the organisation)
     actions: list[ActionFacts]
 
 
@@ -171,6 +172,7 @@ class PresenterActionClosed(Facts):
     action: ActionFacts
     presenter_id: uuid.UUID
     presenter_name: str
+    greeting: str | None = None  # the name alone (presenter_name adds the organisation)
     outcome: str  # done / withdrawn / not_delivered
     what_was_done: str
 

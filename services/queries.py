@@ -172,7 +172,7 @@ def timeline(*, session: Session, case_id: uuid.UUID) -> Sequence[AuditEvent]:
     return session.exec(
         select(AuditEvent)
         .where(AuditEvent.case_id == case_id)
-        .order_by(col(AuditEvent.at), col(AuditEvent.id))
+        .order_by(col(AuditEvent.at), col(AuditEvent.step_order), col(AuditEvent.id))
     ).all()
 
 

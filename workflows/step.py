@@ -77,6 +77,7 @@ class Step:
                 case_id=self.record.case_id,
                 action_id=action_id or self.record.action_id,
                 detail={k: _plain(v) for k, v in detail.items()},
+                step_order=len(self.record.audit),
             )
         )
 

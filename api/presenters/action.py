@@ -21,6 +21,17 @@ OWNER_STATUS = {
     ActionStatus.withdrawn: "Withdrawn",
 }
 
+#: The status as a presenter reads it: about the owner, never "you".
+PRESENTER_STATUS = {
+    ActionStatus.unassigned: "We are finding the right person to take it on",
+    ActionStatus.awaiting_acknowledgement: "Waiting for the owner to take it on",
+    ActionStatus.in_progress: "In progress",
+    ActionStatus.done: "Done",
+    ActionStatus.cannot_deliver: "The owner says it cannot be delivered: "
+    "the Community Voice Lead is looking at it",
+    ActionStatus.withdrawn: "Withdrawn",
+}
+
 UPDATE_LABELS = {
     UpdateKind.progress: "Progress update",
     UpdateKind.still_on_track: "Still on track",
@@ -102,10 +113,10 @@ def history(action: Action, updates: Sequence[ActionUpdate]) -> list[HistoryEntr
 
 def summary_rows(action: Action, *, for_owner: bool) -> list[dict[str, Any]]:
     """Rows for an NHS.UK summary list: ``key``, ``text`` and, for the rating, a ``tag``."""
-    status = OWNER_STATUS[action.status]
+    status = (OWNER_STATUS if for_owner else PRESENTER_STATUS)[action.status]
     rows: list[dict[str, Any]] = [
         {"key": "Action", "text": action.text},
-        {"key": "Status", "text": status if for_owner else status.split(":")[0]},
+        {"key": "Status", "text": status},
     ]
     if action.closed_at is None:
         rows.append({"key": "Rating", "text": action.rag_cause, "tag": rag_tag(action.rag)})

@@ -28,16 +28,34 @@ from models.audit import AuditEvent
 from models.case import OUTCOME_LABELS, CaseDetail, CaseStatus
 from models.formatting import date_and_time, long_date, session_date
 from models.inbox import CommandStatus, InboxCommand
-from models.outbox import OutboxMessage
+from models.outbox import OutboxMessage, OutboxStatus, RecipientRole
 from models.presenter import PresenterRecord
 from models.rag import RagSource
 from models.staff import Permission, StaffUser
 from models.timer import PendingTimer
 
+#: Who set the rating shown, when it is not simply derived from the facts (the usual case).
 RAG_SOURCES = {
-    RagSource.derived: "from the facts",
     RagSource.owner: "the owner's rating",
     RagSource.override: "set by the Community Voice Lead",
+}
+
+RECIPIENT_ROLES = {
+    RecipientRole.owner: "action owner",
+    RecipientRole.presenter: "presenter",
+    RecipientRole.engagement_lead: "engagement lead",
+    RecipientRole.cv_lead: "Community Voice Lead",
+}
+#: A message's delivery, in words.
+DELIVERY = {
+    OutboxStatus.pending: "Waiting to be sent",
+    OutboxStatus.sending: "Being sent",
+    OutboxStatus.sent: "Sent",
+    OutboxStatus.failed: "Not delivered: the address was refused",
+    OutboxStatus.manual: "No email address",
+    OutboxStatus.cancelled: "Not sent: no longer needed",
+    OutboxStatus.gathered: "Sent with their other reminders in one email",
+    OutboxStatus.unconfirmed: "May have been sent (sending stopped part way): not sent again",
 }
 
 
@@ -64,7 +82,7 @@ class ActionView:
     status: str
     rag: dict[str, Any]
     rag_cause: str
-    rag_source: str
+    rag_source: str | None
     rows: list[dict[str, Any]]
     gaps: list[str]
     links: list[Link] = field(default_factory=list)
@@ -105,7 +123,7 @@ def _action_view(action: ActionRecord, case_id: uuid.UUID, user: StaffUser) -> A
         status=action.status_label,
         rag=rag_tag(action.rag),
         rag_cause=action.rag_cause,
-        rag_source=RAG_SOURCES[action.rag_source],
+        rag_source=RAG_SOURCES.get(action.rag_source),
         rows=[
             _row("Status", closed or STATUS_LABELS[action.status]),
             _row("Owner", owner),
@@ -187,10 +205,10 @@ def case_page(
         "events": [event_view(e, seqs) for e in reversed(events)],
         "messages": [
             {
-                "to": f"{m.recipient_name} ({m.recipient_role.value.replace('_', ' ')})",
+                "to": f"{m.recipient_name} ({RECIPIENT_ROLES[m.recipient_role]})",
                 "what": m.kind.replace("_", " ").capitalize(),
-                "status": m.status.value,
-                "route": m.recipient_route,
+                "status": DELIVERY[m.status],
+                "route": m.recipient_route if m.status is OutboxStatus.manual else None,
                 "when": date_and_time(m.created_at),
             }
             for m in messages

@@ -97,6 +97,12 @@ class EscalationView:
     resolve: Link | None
 
 
+def raised_text(e: EscalationRecord) -> str:
+    """'14 January 2027 at 9am by Cara Lead', or 'automatically on …' when a rule raised it."""
+    when = date_and_time(e.raised_at)
+    return f"automatically on {when}" if e.raised_by == "Rule" else f"on {when} by {e.raised_by}"
+
+
 def escalation_view(
     e: EscalationRecord, about: str, user: StaffUser, *, seq_hint: str = ""
 ) -> EscalationView:
@@ -113,7 +119,7 @@ def escalation_view(
         about=about,
         cause=RULE_LABELS[e.rule],
         reason=e.reason,
-        raised=f"{date_and_time(e.raised_at)} by {e.raised_by}",
+        raised=raised_text(e),
         status="Open" if e.status is EscalationStatus.open else "Resolved",
         resolution=(
             f"Resolved {date_and_time(e.resolved_at)} by {e.resolved_by}: {e.resolution_note}"

@@ -256,6 +256,31 @@ def test_staff_messages_link_to_the_case_page_not_a_signed_link(kind: MessageTyp
     assert links_in(out.text) == [f"{BASE}/cases/{facts.case.case_id}"]
 
 
+def test_escalation_subjects_name_the_action_so_two_never_read_alike() -> None:
+    c = case()
+    first, second = (
+        EscalationRaised(
+            case=c,
+            action=ActionFacts(action_id=uuid.uuid4(), seq=seq, text=text),
+            escalation_id=uuid.uuid4(),
+            rule="not_acknowledged",
+            reason="No acknowledgement in 10 working days.",
+        )
+        for seq, text in ((1, "Survey every flat on the estate"), (2, "Write to residents"))
+    )
+    subjects = [
+        renderer()
+        .render(MessageType.escalation_raised, e.model_dump(mode="json"), to="Cara")
+        .subject
+        for e in (first, second)
+    ]
+    assert subjects[0] != subjects[1]
+    assert 'action 1, "Survey every flat on the estate"' in subjects[0]
+    assert 'action 2, "Write to residents"' in subjects[1]
+    assert all(s.startswith("Escalation: Owner has not acknowledged: ") for s in subjects)
+    assert all("5 January 2027" in s for s in subjects), "and the session, by its date"
+
+
 def test_the_reassigned_owner_gets_no_link() -> None:
     kind = MessageType.owner_action_reassigned
     out = renderer().render(kind, sample(kind).model_dump(mode="json"), to="Olu Owner")

@@ -63,6 +63,7 @@ def tell_presenters(s: ActionState, step: Step, outcome: str, what: str) -> None
                 action=action_facts(s),
                 presenter_id=p.id,
                 presenter_name=p.display_name,
+                greeting=p.greeting_name,
                 outcome=outcome,
                 what_was_done=what,
             ),

@@ -5,13 +5,17 @@ from __future__ import annotations
 
 from models.action import ActionRecord
 from models.audit import Actor
-from models.case import CONTACT_OUTCOMES, OUTCOME_LABELS, CaseStatus
+from models.case import CONTACT_OUTCOMES, OUTCOME_LABELS, CaseOutcome, CaseStatus
 from models.inbox import CommandStatus
 from models.messages import ActionBrief, ActionClosed, CaseState
 from models.outbox import RecipientRole
 from notifications.types import ActionFacts, MessageType, PresenterThanks
 from workflows.case_rules.context import case_facts
 from workflows.step import Step
+
+
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}" + ("" if n == 1 else "s")
 
 
 def on_start(s: CaseState, step: Step) -> None:
@@ -26,8 +30,10 @@ def on_start(s: CaseState, step: Step) -> None:
     step.audit(
         s.started_by,
         "case.recorded",
-        f"Session recorded ({OUTCOME_LABELS[r.outcome]}): {len(s.presenters)} presenter(s), "
-        f"{len(actions)} action(s)" + (" — imported from past records" if r.historical else ""),
+        "Session recorded"
+        + ("" if r.outcome is CaseOutcome.held else f" ({OUTCOME_LABELS[r.outcome].lower()})")
+        + f": {_count(len(s.presenters), 'presenter')}, {_count(len(actions), 'action')}"
+        + (" — imported from past records" if r.historical else ""),
         at=r.recorded_at,
     )
     if s.start_command_id is not None:
@@ -40,6 +46,7 @@ def on_start(s: CaseState, step: Step) -> None:
                     case=case_facts(s),
                     presenter_id=p.id,
                     presenter_name=p.display_name,
+                    greeting=p.greeting_name,
                     actions=[ActionFacts.of(a) for a in actions],
                 ),
                 role=RecipientRole.presenter,

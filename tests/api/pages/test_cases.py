@@ -11,6 +11,7 @@ from sqlmodel import select
 
 from models.action import Action, ActionStatus
 from models.db import SessionFactory
+from models.escalation import Escalation
 from models.formatting import clock_time, long_date, short_day
 from models.policy import Policy
 from models.timer import PendingTimer
@@ -89,20 +90,43 @@ async def test_the_case_page_shows_the_session_actions_timers_and_timeline(
         "Access needs Large print",
         "Language Bengali",
         "Action 1: Survey every flat on the estate",
-        "Green On track (from the facts)",
+        "Green On track Status",
         "Status Awaiting acknowledgement",
         f"Due {long_date(today() + timedelta(days=90))}",
         "Action 2: Write to residents about the survey",
         "Status No owner yet",
-        "Session recorded (Held): 1 presenter(s), 2 action(s) By Test engagement lead",
+        "Session recorded: 1 presenter, 2 actions By Test engagement lead",
     ):
         assert phrase in words, phrase
+    for noise in ("(from the facts)", "(Held)", "(held)", "presenter(s)"):
+        assert noise not in words, noise
     assert '<strong class="nhsuk-tag nhsuk-tag--green app-rag">' in html
     reminder = next(t for t in journey.timers() if t.kind == "acknowledgement_reminder")
     assert (
         f"Owner reminder due {short_day(reminder.due_at)} at {clock_time(reminder.due_at)}" in words
     )
     assert "Reminder to contact the presenters due" in words
+
+
+async def test_the_case_page_says_how_an_escalation_was_raised_and_how_each_message_went(
+    process_staff: BrowserFactory, sessions: SessionFactory
+) -> None:
+    add_board(sessions, policy=Policy.in_seconds())
+    lead = await process_staff("engagement_lead")
+    journey = CaseJourney(sessions)
+    await journey.given_a_recorded_session(lead)
+
+    def escalated() -> bool:
+        with sessions() as session:
+            return session.exec(select(Escalation)).first() is not None
+
+    await eventually(escalated, timeout=30)
+    words = await journey.when_they_open_the_case(lead)
+    assert "Raised automatically on " in words
+    assert "by Rule" not in words
+    assert "Amina Begum (presenter) Presenter thanks Waiting to be sent" in words
+    assert "(Community Voice Lead) Escalation raised Waiting to be sent" in words
+    assert "cv lead" not in words
 
 
 async def test_each_role_sees_only_the_buttons_it_may_use(

@@ -7,6 +7,7 @@ from models.case import Case
 from models.commands import MarkDoneBody
 from models.escalation import Escalation, EscalationRule
 from models.inbox import InboxCommand
+from notifications.render import Renderer
 from notifications.types import MessageType
 from tests.api.pages.conftest import LinkSite, form_fields, submit
 from tests.factories import LEAD
@@ -45,6 +46,25 @@ async def test_a_presenter_confirms_the_agreed_actions(site: LinkSite) -> None:
     with site.sessions() as session:
         case = session.get(Case, site.case_id)
         assert case is not None and case.presenter_contact_confirmed_at is not None
+
+
+async def test_the_presenter_reads_the_status_in_their_own_words(site: LinkSite) -> None:
+    async with site.browser() as presenter:
+        page = await presenter.get(confirm_link(site))
+    assert page.status_code == 200
+    assert "Waiting for the owner to take it on" in page.text
+    assert "for you to acknowledge" not in page.text, "the owner's wording, not the presenter's"
+
+
+async def test_the_presenters_emails_greet_them_by_name_alone(site: LinkSite) -> None:
+    await close_the_action(site)
+    renderer = Renderer(site.links)
+    for kind in (MessageType.presenter_thanks, MessageType.presenter_action_closed):
+        [row] = outbox(site.sessions, kind=kind.value)
+        assert row.recipient_name == "Amina Begum (Tenants' Forum)"  # as staff see it
+        rendered = renderer.render(row.kind, row.facts, to=row.recipient_name)
+        assert rendered.text.startswith("Dear Amina Begum,\n"), (kind, rendered.text[:60])
+        assert "Dear Amina Begum,</p>" in rendered.html
 
 
 async def test_something_missing_needs_a_comment_and_tells_the_engagement_lead(
