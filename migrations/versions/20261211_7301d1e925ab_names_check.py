@@ -1,7 +1,7 @@
 """names check and the officials setting
 
 Revision ID: 7301d1e925ab
-Revises: b5e2d7c9a41f
+Revises: c7d1e4a2f9b3
 Create Date: 2026-12-02 04:14:19.529965
 """
 from collections.abc import Sequence
@@ -14,7 +14,7 @@ import models.base
 
 
 revision: str = '7301d1e925ab'
-down_revision: str | None = 'b5e2d7c9a41f'
+down_revision: str | None = 'c7d1e4a2f9b3'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -1,7 +1,7 @@
 """audit step order: the timeline keeps the order of the events one step recorded
 
 Revision ID: c7d4e1a9b3f6
-Revises: b5e2d7c9a41f
+Revises: c7d1e3a9b5f2
 Create Date: 2026-12-02 04:30:00.000000
 """
 from collections.abc import Sequence
@@ -11,7 +11,7 @@ from alembic import op
 
 
 revision: str = 'c7d4e1a9b3f6'
-down_revision: str | None = 'b5e2d7c9a41f'
+down_revision: str | None = 'c7d1e3a9b5f2'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -1,7 +1,7 @@
 """erasure: presenters erased, by pseudonym
 
 Revision ID: c7d1e3a9b5f2
-Revises: b5e2d7c9a41f
+Revises: 7301d1e925ab
 Create Date: 2026-12-12 04:00:00.000000
 """
 from collections.abc import Sequence
@@ -13,7 +13,7 @@ from alembic import op
 import models.base
 
 revision: str = 'c7d1e3a9b5f2'
-down_revision: str | None = 'b5e2d7c9a41f'
+down_revision: str | None = '7301d1e925ab'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -1,7 +1,7 @@
 """history as recorded: an imported action's status, date done and comment; when taken on
 
 Revision ID: c7d1e4a2f9b3
-Revises: b5e2d7c9a41f
+Revises: c7f3a1d9e2b4
 Create Date: 2026-12-15 10:00:00.000000
 """
 from collections.abc import Sequence
@@ -14,7 +14,7 @@ from alembic import op
 
 
 revision: str = 'c7d1e4a2f9b3'
-down_revision: str | None = 'b5e2d7c9a41f'
+down_revision: str | None = 'c7f3a1d9e2b4'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
