@@ -90,6 +90,10 @@ ROUTES: list[tuple[str, str, Permission]] = [
     ("GET", f"/reports/{NOBODY}/rows/{NOBODY}/edit", P.approve_reports),
     ("POST", f"/reports/{NOBODY}/rows/{NOBODY}/edit", P.approve_reports),
     ("POST", f"/reports/{NOBODY}/approve", P.approve_reports),
+    ("GET", f"/reports/{NOBODY}/names", P.read),
+    ("POST", f"/reports/{NOBODY}/names", P.approve_reports),
+    ("POST", f"/reports/{NOBODY}/names/people", P.approve_reports),
+    ("POST", f"/reports/{NOBODY}/names/people/remove", P.approve_reports),
     ("POST", f"/reports/{NOBODY}/publish", P.approve_reports),
 ]
 #: Pages anyone may see: signing in and out, and the statements every service publishes.
