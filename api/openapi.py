@@ -5,8 +5,8 @@ the body ``api.errors`` and FastAPI's ``HTTPException`` send. ``problems(…)`` 
 ``responses=`` helper for routes; ``install(app)`` adds what every route can answer by its
 shape, so a new route is described without anyone remembering to: 401 (it needs a bearer
 token), 403 (it checks a permission), 404 (it names a record in its path), 413 and 422 (it
-takes input), 503 (every route: the database pool stayed busy, or development settings reached
-from another machine).
+takes input; 400 too for a body that is not JSON at all), 503 (every route: the database pool
+stayed busy, or development settings reached from another machine).
 """
 
 from __future__ import annotations
@@ -82,6 +82,8 @@ def by_shape(route: RouteContext) -> list[int]:
         codes.append(403)
     if dependant.path_params:
         codes.append(404)
+    if route.body_field is not None or dependant.body_params:
+        codes.append(400)  # a body that is not JSON (or a form) at all
     if (route.methods or set()) & {"POST", "PUT", "PATCH"}:
         codes.append(413)
     if dependant.path_params or dependant.query_params or dependant.header_params:
