@@ -8,6 +8,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends
 
 from api.deps import Reader, SessionDep, require
+from api.openapi import problems
 from models.public_text import DecisionsWrite, NamedPersonWrite, NamesCheck
 from models.staff import Permission, StaffUser
 from services import names_check
@@ -15,11 +16,14 @@ from services import names_check
 router = APIRouter(prefix="/reports", tags=["reports"])
 
 Approver = Annotated[StaffUser, Depends(require(Permission.approve_reports))]
-RESPONSES: dict[int | str, dict[str, str]] = {
-    404: {"description": "No such report."},
-    409: {"description": "The report is approved already, or is an ELG digest."},
-    422: {"description": "A decision cannot be taken (e.g. keeping a name without consent)."},
-}
+RESPONSES = problems(
+    404,
+    409,
+    422,
+    d404="No such report.",
+    d409="The report is approved already, or is an ELG digest.",
+    d422="A decision cannot be taken (e.g. keeping a name without consent).",
+)
 
 
 @router.get("/{report_id}/names-check", responses={404: RESPONSES[404]})
