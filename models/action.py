@@ -13,7 +13,7 @@ from models.escalation import EscalationRecord
 from models.formatting import long_date
 from models.partner import OwnerRef
 from models.policy import end_of_day
-from models.rag import HISTORICAL_CAUSE, Rag, RagSource
+from models.rag import HISTORICAL_CAUSE, Rag, RagFacts, RagSource, derive_rag
 from models.text import CleanText
 from models.timer import PendingTimerPublic
 
@@ -192,6 +192,7 @@ def new_action_record(
             recorded,
             meeting_date,
         )
+    first = derive_rag(RagFacts(no_owner=owner is None, no_due_date=due_date is None), at)
     return ActionRecord(
         id=action_id,
         case_id=case_id,
@@ -206,6 +207,8 @@ def new_action_record(
         partner_name=owner.partner_name if owner else partner_name,
         due_date=due_date,
         due_at=due_at or (end_of_day(due_date) if due_date else None),
+        rag=first.rag,
+        rag_cause=first.cause,
         assignment_no=1 if owner else 0,
         linked_at=at if owner else None,
         gaps=list(gaps or []),

@@ -10,7 +10,7 @@ from models.audit import Actor
 from models.commands import ClearRagOverride, OverrideRag
 from models.formatting import long_date
 from models.messages import ActionState
-from models.rag import LABELS, RagFacts, RagOverride, derive_rag, shown_rag
+from models.rag import LABELS, Rag, RagFacts, RagOverride, derive_rag, shown_rag
 from workflows.refused import Refused
 from workflows.step import Step
 
@@ -63,7 +63,7 @@ def refresh_rag(s: ActionState, now: datetime, step: Step, *, first: bool = Fals
         )
         s.override = None
     shown = shown_rag(derived, r.stated_rag, s.override)
-    if first and shown.rag is not r.rag:
+    if first and shown.rag not in (Rag.green, Rag.not_rated):  # its first rating, from none
         step.rag_changed(None, shown)
         step.audit(
             Actor.system(),

@@ -12,7 +12,8 @@ pytestmark = pytest.mark.e2e
 
 
 async def start(api, http, owner) -> dict:
-    body = session(actions=[{"text": "Survey every flat", "owner_id": str(owner.id)}])
+    action = {"text": "Survey every flat", "owner_id": str(owner.id), "due_date": "2099-01-31"}
+    body = session(actions=[action])
     receipt = (await http.post("/api/v1/cases", json=body)).json()
     case = (await http.get(f"/api/v1/cases/{receipt['case_id']}")).json()
     return case["actions"][0]
