@@ -25,7 +25,7 @@ EMAIL = re.compile(r"[A-Za-z0-9._%+'-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+")
 PHONE = re.compile(r"(?<![\w+])(?:\+44\s?(?:\(0\)\s?)?|\(?0)\d[\d\s()-]{7,14}\d(?![\w])")
 CURATION = re.compile(
     r"[(\[](?=[^()\[\]]*\b(?:seed|seeds|column|spell(?:ed|t|ing)|sic|sources?|transcri\w*|"
-    r"inferred|typo|as written|as recorded|original|editor'?s? note|note:)\b)[^()\[\]]{2,200}[)\]]",
+    r"inferred|typo|as written|original|editor'?s? note|note:)\b)[^()\[\]]{2,200}[)\]]",
     re.IGNORECASE,
 )
 
