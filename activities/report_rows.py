@@ -21,6 +21,7 @@ from sqlmodel import Session, col, select
 
 from models.action import Action, ActionStatus, ActionUpdate, UpdateKind
 from models.case import OUTCOME_LABELS, Case, CaseOutcome, SaidSummary
+from models.consent import PresenterConsent, may_name
 from models.formatting import long_date, month_year
 from models.presenter import Presenter
 from models.rag import _SEVERITY, LABELS, Rag
@@ -52,6 +53,7 @@ class SessionFacts:
     actions: list[Action]
     latest: dict[uuid.UUID, ActionUpdate] = field(default_factory=dict)
     summary: SaidSummary | None = None
+    consents: dict[uuid.UUID, PresenterConsent] = field(default_factory=dict)
 
     @property
     def said(self) -> str | None:
@@ -82,6 +84,16 @@ def load_sessions(session: Session, cases: Sequence[Case]) -> list[SessionFacts]
         .order_by(col(ActionUpdate.at))
     ).all():
         latest[u.action_id] = u
+    consents = {
+        c.presenter_id: c
+        for c in session.exec(
+            select(PresenterConsent).where(
+                col(PresenterConsent.presenter_id).in_(
+                    [p.id for ps in presenters.values() for p in ps]
+                )
+            )
+        ).all()
+    }
     summaries = {
         s.case_id: s
         for s in session.exec(select(SaidSummary).where(col(SaidSummary.case_id).in_(ids))).all()
@@ -93,14 +105,15 @@ def load_sessions(session: Session, cases: Sequence[Case]) -> list[SessionFacts]
             actions=actions.get(c.id, []),
             latest={a.id: latest[a.id] for a in actions.get(c.id, []) if a.id in latest},
             summary=summaries.get(c.id),
+            consents={p.id: consents[p.id] for p in presenters.get(c.id, []) if p.id in consents},
         )
         for c in cases
     ]
 
 
-def public_presenter(p: Presenter) -> str:
+def public_presenter(p: Presenter, record: PresenterConsent | None = None) -> str:
     """A presenter as public output may show them: named only with their consent."""
-    if p.consent_to_publish_name and p.name:
+    if may_name(p.consent_to_publish_name, record) and p.name:
         return f"{p.name} ({p.organisation})" if p.organisation else p.name
     return p.organisation or "A local resident"
 
@@ -110,7 +123,7 @@ def community_voice_cell(facts: SessionFacts) -> str:
     theme = c.theme or OUTCOME_LABELS[c.outcome]
     names: list[str] = []
     for p in facts.presenters:
-        shown = public_presenter(p)
+        shown = public_presenter(p, facts.consents.get(p.id))
         if shown not in names:
             names.append(shown)
     return f"{theme}\nPresented by: {'; '.join(names)}" if names else theme

@@ -4,10 +4,11 @@ Pure text work, no database: the names check (``names_check``) gives it the peop
 found by full name, by any of their names alone (first name, surname, a nickname written in
 brackets or quotes, as "Abdirahim (Abdi) Hassan" or "Mohammed Rahman ('Gaz')"), by the name they
 go by with their surname ("Abdi Hassan"), and by their initials as the board's papers use them
-("RV", "HC"). Names match as whole words, with the capitals they are written with, so "Hope"
-the person is found and "hope" the word is not. Email addresses and UK phone numbers are found
-too, and text that looks like a curation note left by whoever typed the record up ("(spelled
-'LBGTQ+' in seed)", "(from Comment column)").
+("RV", "HC"). Officials and the names typed into a report's list are found by the name as
+written (and a bracketed nickname). Names match as whole words, with the capitals they are
+written with, so "Hope" the person is found and "hope" the word is not. Email addresses and UK
+phone numbers are found too, and text that looks like a curation note left by whoever typed the
+record up ("(spelled 'LBGTQ+' in seed)", "(from Comment column)").
 """
 
 from __future__ import annotations
@@ -25,7 +26,7 @@ EMAIL = re.compile(r"[A-Za-z0-9._%+'-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+")
 PHONE = re.compile(r"(?<![\w+])(?:\+44\s?(?:\(0\)\s?)?|\(?0)\d[\d\s()-]{7,14}\d(?![\w])")
 CURATION = re.compile(
     r"[(\[](?=[^()\[\]]*\b(?:seed|seeds|column|spell(?:ed|t|ing)|sic|sources?|transcri\w*|"
-    r"inferred|typo|as written|as recorded|original|editor'?s? note|note:)\b)[^()\[\]]{2,200}[)\]]",
+    r"inferred|typo|as written|original|editor'?s? note|note:)\b)[^()\[\]]{2,200}[)\]]",
     re.IGNORECASE,
 )
 
@@ -91,7 +92,7 @@ class NameFinder:
     def __init__(self, people: list[Person]) -> None:
         self.by_text: dict[str, list[Person]] = {}
         for person in people:
-            for v in variants(person, every_part=person.kind != "owner"):
+            for v in variants(person, every_part=person.kind == "presenter"):
                 self.by_text.setdefault(v, [])
                 if person not in self.by_text[v]:
                     self.by_text[v].append(person)

@@ -43,6 +43,7 @@ from models.public_text import (
     ReportNamedPerson,
 )
 from models.report import Report, ReportKind, ReportRow, ReportRowRecord
+from services import consent
 from services.errors import Conflict, FieldError, InvalidInput, NotFound
 from services.name_finder import Found, NameFinder, Person
 
@@ -53,11 +54,6 @@ SAFE_TEXT = {
     FindingKind.phone: "",
     FindingKind.curation_note: "",
 }
-
-
-def consents(presenter: Presenter) -> bool:
-    """Whether the presenter has agreed to be named in public papers (and not withdrawn)."""
-    return bool(presenter.consent_to_publish_name)
 
 
 def presenter_description(presenter: Presenter) -> str:
@@ -96,6 +92,7 @@ class People:
                 people.append(
                     Person("owner", str(o.id), o.name, f"{o.name}, official at {partner}", role)
                 )
+        self.consents = consent.records(session, [p.id for p in self.presenters.values()])
         self.named = [
             n.name
             for n in session.exec(
@@ -121,7 +118,8 @@ class People:
     def consent_recorded(self, found: Found, row: ReportRowRecord) -> bool:
         people = self.meant(found, row)
         return bool(people) and all(
-            p.kind == "presenter" and consents(self.presenters[p.ref]) for p in people
+            p.kind == "presenter" and consent.named(self.presenters[p.ref], self.consents)
+            for p in people
         )
 
     def description(self, found: Found, row: ReportRowRecord) -> str:

@@ -9,13 +9,15 @@ from datetime import UTC, date, datetime
 
 from docx import Document
 from pypdf import PdfReader
-from sqlmodel import select
+from sqlmodel import Session, select
 
 from models.board import Board
 from models.case import Case
 from models.db import SessionFactory
 from models.presenter import Presenter
+from models.public_text import Decision, DecisionWrite, FindingKind
 from models.report import Report, ReportKind, ReportRow
+from services import names_check
 
 COMMENT = (
     "1. In progress. Rachel Vincent asked for the survey results; Hasina said the letters never "
@@ -97,3 +99,21 @@ def text_of(fmt: str, body: bytes) -> str:
             parts += [p.text for p in section.header.paragraphs + section.footer.paragraphs]
         return "\n".join(parts)
     return body.decode()
+
+
+def decide_every_place(session: Session, report_id: uuid.UUID, by: str = "Cara Lead") -> int:
+    """The Community Voice Lead's names check done the careful way: every name described, every
+    contact detail and curation note removed. Returns how many places were decided."""
+    found = names_check.check(session=session, report_id=report_id).findings
+    writes = [
+        DecisionWrite(
+            id=f.id,
+            decision=Decision.remove
+            if f.kind in (FindingKind.email, FindingKind.phone, FindingKind.curation_note)
+            else Decision.describe,
+        )
+        for f in found
+        if f.decision is None
+    ]
+    names_check.decide(session=session, report_id=report_id, writes=writes, by=by)
+    return len(writes)

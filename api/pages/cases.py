@@ -15,7 +15,8 @@ from api.presenters.cases import case_list
 from models.base import utcnow
 from models.case import CaseStatus
 from models.inbox import InboxCommand
-from services import oversight, queries
+from models.staff import Permission
+from services import consent, oversight, queries
 from services.errors import NotFound
 
 router = APIRouter(include_in_schema=False)
@@ -89,7 +90,9 @@ def show_case(
         events=queries.timeline(session=session, case_id=cid),
         messages=queries.messages(session=session, case_id=cid),
         command=command,
+        consents=consent.records(session, [p.id for p in detail.presenters]),
     )
+    context["can_record_consent"] = user.can(Permission.record_session)
     return page(request, "cases/show.jinja", context)
 
 

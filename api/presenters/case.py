@@ -5,7 +5,7 @@ these views, never ORM rows, to templates."""
 from __future__ import annotations
 
 import uuid
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -26,6 +26,7 @@ from api.presenters.time import ago
 from models.action import STATUS_LABELS, ActionRecord
 from models.audit import AuditEvent
 from models.case import OUTCOME_LABELS, CaseDetail, CaseStatus
+from models.consent import ANSWER_LABELS, ROUTE_LABELS, ConsentAnswer, PresenterConsent
 from models.formatting import date_and_time, long_date, session_date
 from models.inbox import CommandStatus, InboxCommand
 from models.outbox import OutboxMessage, OutboxStatus, RecipientRole
@@ -63,14 +64,32 @@ def _row(key: str, value: dict[str, Any] | str) -> dict[str, Any]:
     return {"key": {"text": key}, "value": value if isinstance(value, dict) else {"text": value}}
 
 
-def presenter_rows(p: PresenterRecord) -> list[dict[str, Any]]:
+def consent_text(record: PresenterConsent | None, ticked: bool) -> tuple[str, str]:
+    """Being named in public papers, and being contacted about outcomes, in words."""
+    if record is None:
+        named = "Yes, recorded by staff at intake" if ticked else "Not asked yet"
+        return named, "Not asked yet"
+    named = ANSWER_LABELS[record.named_in_public]
+    if record.named_in_public is ConsentAnswer.yes:
+        how = ROUTE_LABELS[record.given_how] if record.given_how else "how not recorded"
+        named += f", given {long_date(record.given_at) or 'when not recorded'}, {how}"
+    elif record.withdrawn_at:
+        named += f": withdrawn {long_date(record.withdrawn_at)}"
+    return named, ANSWER_LABELS[record.contact_about_outcomes]
+
+
+def presenter_rows(
+    p: PresenterRecord, record: PresenterConsent | None = None
+) -> list[dict[str, Any]]:
+    named, contact = consent_text(record, p.consent_to_publish_name)
     return [
         _row("Role", p.role or "Not recorded"),
         _row("Email", mailto(p.email)),
         _row("Other contact route", p.preferred_contact or "None recorded"),
         _row("Access needs", p.access_needs or "None recorded"),
         _row("Language", p.language or "Not recorded"),
-        _row("Named in public reports", "Yes, they agreed" if p.consent_to_publish_name else "No"),
+        _row("Named in public papers", named),
+        _row("Contacted about outcomes", contact),
     ]
 
 
@@ -159,6 +178,7 @@ def case_page(
     events: Sequence[AuditEvent],
     messages: Sequence[OutboxMessage],
     command: InboxCommand | None = None,
+    consents: Mapping[uuid.UUID, PresenterConsent] | None = None,
 ) -> dict[str, Any]:
     seqs = {a.id: a.seq for a in detail.actions}
     actions = [_action_view(a, detail.id, user) for a in detail.actions]
@@ -193,7 +213,12 @@ def case_page(
         "recorded": f"{date_and_time(detail.recorded_at)} by {detail.recorded_by or 'unknown'}",
         "contact": contact,
         "presenters": [
-            {"name": p.display_name, "rows": presenter_rows(p)} for p in detail.presenters
+            {
+                "id": p.id,
+                "name": p.display_name,
+                "rows": presenter_rows(p, (consents or {}).get(p.id)),
+            }
+            for p in detail.presenters
         ],
         "actions": actions,
         "timers": [

@@ -13,6 +13,7 @@ from sqlmodel import select
 from models.action import Action
 from models.escalation import Escalation
 from models.partner import Owner, Partner
+from models.presenter import Presenter
 from models.staff import Role
 from tests.a11y.axe import assert_accessible
 from tests.world import World, signed_in_context
@@ -58,6 +59,7 @@ PAGES = [
     (CV, "/escalations", None),
     (CV, "/escalations/{escalation}/resolve", None),
     (CV, "/escalations/{escalation}/resolve", "Resolve escalation"),
+    (LEAD, "{case}/presenters/{presenter}/consent", None),
     (LEAD, "{case}/said-summary", None),
     (LEAD, "{case}/said-summary", "Save the summary"),
     (CV, "/reports", None),
@@ -93,6 +95,8 @@ def _ids(world: World) -> dict[str, str]:
         escalation = session.exec(select(Escalation)).first()
         partner = session.exec(select(Partner)).first()
         owner = session.exec(select(Owner)).first()
+        presenter = session.exec(select(Presenter).where(Presenter.case_id == case_id)).first()
+    assert presenter is not None
     assert escalation and partner and owner and len(actions) == 2
     return {
         "case": world.case_path,  # type: ignore[attr-defined]
@@ -101,6 +105,7 @@ def _ids(world: World) -> dict[str, str]:
         "escalation": str(escalation.id),
         "partner": str(partner.id),
         "owner": str(owner.id),
+        "presenter": str(presenter.id),
         "user": str(world.users[Role.viewer].id),
     }
 

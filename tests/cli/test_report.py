@@ -5,6 +5,7 @@ a draft is redrafted or discarded until it is approved, and refused after it."""
 from __future__ import annotations
 
 import re
+import uuid
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -19,6 +20,7 @@ from services import directory, reports
 from tests.cli.test_import_export import cli_env, cvt
 from tests.factories import add_board
 from tests.helpers import eventually
+from tests.public_text_fixtures import decide_every_place
 from tests.report_fixtures import count
 from worker.build import build_worker
 
@@ -91,7 +93,8 @@ async def test_the_report_commands_say_the_period_and_the_counts(
         )
         first_id = re.search(r"\(report ([0-9a-f-]{36})\)", out).group(1)  # type: ignore[union-attr]
         with sessions() as session:
-            reports.approve(session=session, report_id=__import__("uuid").UUID(first_id), by="Cara")
+            decide_every_place(session, uuid.UUID(first_id))
+            reports.approve(session=session, report_id=uuid.UUID(first_id), by="Cara")
         code, _, err = await cvt(env, "report", "redraft", first_id)
         assert code == 1 and err.startswith("Refused: This report was approved on ")
         code, _, err = await cvt(env, "report", "discard", first_id)

@@ -21,6 +21,7 @@ from models.report import Report, ReportKind, ReportRunInput, ReportTrigger, Row
 from services import directory, report_drafts, reports, said_summaries
 from services.errors import Conflict, InvalidInput
 from tests.factories import add_board
+from tests.public_text_fixtures import decide_every_place
 from tests.report_fixtures import commands_for, demo_records, import_demo
 from worker.build import build_worker
 
@@ -198,6 +199,7 @@ async def test_a_draft_is_redrafted_or_discarded_until_it_is_approved(
         remade = await draft(client, task_queue, quarterly(APRIL))
         assert remade.created and remade.report_id == made.report_id and remade.rows == 4
         with sessions() as session:
+            assert decide_every_place(session, remade.report_id) > 0, "the demo names people"
             reports.approve(session=session, report_id=remade.report_id, by="Cara Lead")
             _, approved_rows, _ = reports.get_report(session=session, report_id=remade.report_id)
         refused = await draft(client, task_queue, quarterly(APRIL, redraft=True))

@@ -94,6 +94,8 @@ ROUTES: list[tuple[str, str, Permission]] = [
     ("POST", f"/reports/{NOBODY}/names", P.approve_reports),
     ("POST", f"/reports/{NOBODY}/names/people", P.approve_reports),
     ("POST", f"/reports/{NOBODY}/names/people/remove", P.approve_reports),
+    ("GET", f"/cases/{NOBODY}/presenters/{NOBODY}/consent", P.record_session),
+    ("POST", f"/cases/{NOBODY}/presenters/{NOBODY}/consent", P.record_session),
     ("POST", f"/reports/{NOBODY}/publish", P.approve_reports),
 ]
 #: Pages anyone may see: signing in and out, and the statements every service publishes.

@@ -10,7 +10,10 @@ import html
 import httpx2
 from sqlmodel import select
 
+from models.audit import ActorKind
+from models.consent import ConsentAnswer, ConsentRoute, ConsentWrite
 from models.presenter import Presenter
+from services import consent
 from tests.factories import add_board, staff_headers
 from tests.public_text_fixtures import COMMENT, NEVER_PUBLIC, report_naming_people, text_of
 
@@ -90,11 +93,17 @@ async def test_approval_refused_until_every_name_is_decided_then_public_output_n
 
         # Amina withdraws her consent after approval.
         with sessions() as session:
-            amina = session.get(Presenter, amina_id)
-            assert amina is not None
-            amina.consent_to_publish_name = False
-            session.add(amina)
-            session.commit()
+            consent.record(
+                session=session,
+                presenter_id=amina_id,
+                body=ConsentWrite(
+                    named_in_public=ConsentAnswer.no,
+                    contact_about_outcomes=ConsentAnswer.yes,
+                    given_how=ConsentRoute.recorded_by_staff,
+                ),
+                by="Eve Engagement",
+                actor_kind=ActorKind.staff,
+            )
         for where, text in (await public_texts(http, report_id)).items():
             assert "Amina" not in text and "Begum" not in text, where
             assert "Tenants' Forum" in text, where
