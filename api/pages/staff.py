@@ -20,6 +20,7 @@ from api.pages import (
     home,
     intake,
     names_check,
+    personal_data,
     rag_board,
     said_summary,
     users,
@@ -44,6 +45,7 @@ ROUTERS = [
     directory_csv,
     boards,
     users,
+    personal_data,
 ]
 
 
