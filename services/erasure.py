@@ -93,7 +93,9 @@ def erase_rows(session: Session, presenter_id: uuid.UUID, by: Actor) -> ErasureR
         return ErasureResult(presenter.id, case.id, done.pseudonym, already=True)
     name = _next_pseudonym(session, presenter, case)
     needles = Needles.of(presenter.name, presenter.email)
-    person = personal_rows.Person(scrubber=Scrubber(needles, name), case_id=case.id)
+    person = personal_rows.Person(
+        scrubber=Scrubber(needles, name), case_id=case.id, ids=frozenset({presenter.id})
+    )
     result = ErasureResult(presenter.id, case.id, name)
     result.words = needles.in_case()
     outbox = _outbox_to(session, presenter)
