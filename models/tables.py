@@ -7,6 +7,7 @@ from models import (  # noqa: F401
     audit,
     board,
     case,
+    equality,
     erasure,
     escalation,
     inbox,

@@ -25,6 +25,7 @@ from models.audit import Actor, AuditEvent
 from models.base import utcnow
 from models.case import Case
 from models.db import SessionFactory
+from models.equality import EqualityResponse
 from models.erasure import ErasePresenter, Erasure, Needles, Scrubber, pseudonym
 from models.outbox import OutboxMessage, RecipientRole
 from models.presenter import Presenter
@@ -102,6 +103,9 @@ def erase_rows(session: Session, presenter_id: uuid.UUID, by: Actor) -> ErasureR
     for message in outbox:
         session.delete(message)
     result.outbox_removed = len(outbox)
+    answers = session.get(EqualityResponse, presenter.id)
+    if answers is not None:  # equality monitoring answers go with the person
+        session.delete(answers)
     presenter.name = name
     presenter.email = None
     presenter.preferred_contact = None
