@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import getpass
 import uuid
+from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
@@ -14,7 +15,9 @@ if TYPE_CHECKING:
     from models.audit import Actor
 
 person_app = typer.Typer(
-    help="A person's data: erase a presenter.", no_args_is_help=True, rich_markup_mode=None
+    help="A person's data: download everything held about them; erase a presenter.",
+    no_args_is_help=True,
+    rich_markup_mode=None,
 )
 
 
@@ -64,3 +67,28 @@ def erase(
         asyncio.run(run())
     except NotFound as error:
         fail(str(error), code=1)
+
+
+@person_app.command("export")
+def export(
+    kind: Annotated[str, typer.Argument(help="presenter or owner")],
+    person_id: Annotated[uuid.UUID, typer.Argument(help="Their id")],
+    output: Annotated[Path | None, typer.Option("--output", "-o", help="The zip to write")] = None,
+    as_name: Annotated[str | None, typer.Option("--as", help="Who is asking")] = None,
+) -> None:
+    """Everything held about a person (subject access): a zip of data.json and summary.html."""
+    from cli import connect
+    from services.errors import NotFound
+    from services.subject_access import PersonKind, produce
+
+    if kind not in PersonKind.__members__:
+        fail(f"'{kind}' is not a kind of person: give presenter or owner.", code=2)
+    try:
+        with connect.sessions()() as session:
+            archive = produce(session, PersonKind(kind), person_id, _actor(as_name))
+    except NotFound as error:
+        fail(str(error), code=1)
+    target = output or Path(archive.filename)
+    target.write_bytes(archive.content)
+    rows = sum(len(r) for r in archive.rows.values())
+    typer.echo(f"Wrote {target}: {rows} record(s) from {len(archive.rows)} table(s).")

@@ -138,6 +138,11 @@ class Policy(BaseModel):
         default=time(9, 0),
         description="Reminders counted in days fire at this London time on their day.",
     )
+    contact_retention: PolicyDuration = Field(
+        default=_d("365 days"),
+        description="Presenters' contact details are deleted this long after their case "
+        "closes (a scheduled workflow, daily).",
+    )
     reminder_gathering: PolicyDuration = Field(
         default=_d("1 day"),
         description="Reminders to one person are gathered into one email: at most one such "

@@ -36,6 +36,7 @@ class Permission(StrEnum):
     manage_users = "manage_users"
     approve_reports = "approve_reports"
     read_histories = "read_histories"  # decrypt Temporal payloads (/codec, the Temporal UI)
+    manage_personal_data = "manage_personal_data"  # subject access archives, erasure
 
 
 _LEAD = {

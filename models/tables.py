@@ -8,6 +8,7 @@ from models import (  # noqa: F401
     board,
     case,
     consent,
+    equality,
     erasure,
     escalation,
     inbox,

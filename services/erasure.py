@@ -25,6 +25,7 @@ from models.audit import Actor, AuditEvent
 from models.base import utcnow
 from models.case import Case
 from models.db import SessionFactory
+from models.equality import EqualityResponse
 from models.erasure import ErasePresenter, Erasure, Needles, Scrubber, pseudonym
 from models.outbox import OutboxMessage, RecipientRole
 from models.presenter import Presenter
@@ -93,13 +94,18 @@ def erase_rows(session: Session, presenter_id: uuid.UUID, by: Actor) -> ErasureR
         return ErasureResult(presenter.id, case.id, done.pseudonym, already=True)
     name = _next_pseudonym(session, presenter, case)
     needles = Needles.of(presenter.name, presenter.email)
-    person = personal_rows.Person(scrubber=Scrubber(needles, name), case_id=case.id)
+    person = personal_rows.Person(
+        scrubber=Scrubber(needles, name), case_id=case.id, ids=frozenset({presenter.id})
+    )
     result = ErasureResult(presenter.id, case.id, name)
     result.words = needles.in_case()
     outbox = _outbox_to(session, presenter)
     for message in outbox:
         session.delete(message)
     result.outbox_removed = len(outbox)
+    answers = session.get(EqualityResponse, presenter.id)
+    if answers is not None:  # equality monitoring answers go with the person
+        session.delete(answers)
     presenter.name = name
     presenter.email = None
     presenter.preferred_contact = None

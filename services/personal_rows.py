@@ -5,14 +5,16 @@ The search covers every table in the schema (so a table added later is covered w
 change here), except those that hold staff credentials, step keys or the erasure register. A
 row names the person when one of its text or JSON values holds their full name or email address
 anywhere, their first name, surname or initials in a row about their own case, or when it
-refers to them by id (their presenter or owner row, messages to them, commands they sent).
+refers to them by id (their presenter or owner row, messages to them, commands they sent, a
+decision about them in a report's names check); a row that refers to a presenter by id is also
+about their case.
 """
 
 from __future__ import annotations
 
 import uuid
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 import sqlalchemy as sa
@@ -33,6 +35,23 @@ class Person:
     scrubber: Scrubber
     case_id: uuid.UUID | None = None
     ids: frozenset[uuid.UUID] = frozenset()
+    #: The ids of the rows of their case (its actions, report rows…): a row pointing at one of
+    #: them (a names-check decision on a report row) is about their case too.
+    case_rows: frozenset[uuid.UUID] = frozenset()
+
+
+def with_case_rows(session: Session, person: Person) -> Person:
+    """``person`` with the ids of every row of their case."""
+    if person.case_id is None:
+        return person
+    found: set[uuid.UUID] = set()
+    for table in tables():
+        column = _case_column(table)
+        key = table.c.get("id")
+        if column is None or key is None or not isinstance(key.type, sa.Uuid):
+            continue
+        found |= set(session.execute(sa.select(key).where(column == person.case_id)).scalars())
+    return replace(person, case_rows=frozenset(found))
 
 
 @dataclass
@@ -69,6 +88,9 @@ def _prefilter(table: sa.Table, person: Person) -> sa.ColumnElement[bool] | None
         if case_column is not None and narrow:
             tests.append(sa.and_(case_column == person.case_id, sa.or_(*narrow)))
         tests += [t.like(f"%{person.case_id}%") for t in texts]
+    pointers = [c for c in table.columns if isinstance(c.type, sa.Uuid) and c is not case_column]
+    if person.case_rows and case_column is None:
+        tests += [c.in_(list(person.case_rows)) for c in pointers]
     ids = list(person.ids)
     if ids:
         tests += [c.in_(ids) for c in table.columns if isinstance(c.type, sa.Uuid)]
@@ -77,8 +99,17 @@ def _prefilter(table: sa.Table, person: Person) -> sa.ColumnElement[bool] | None
 
 
 def _in_case(table: sa.Table, row: dict[str, Any], person: Person) -> bool:
+    """A row about the person's own case, or about the person (their id in it)."""
     column = _case_column(table)
-    return person.case_id is not None and column is not None and row[column.name] == person.case_id
+    if person.case_id is not None and column is not None and row[column.name] == person.case_id:
+        return True
+    if column is None and any(
+        isinstance(row[c.name], uuid.UUID) and row[c.name] in person.case_rows
+        for c in table.columns
+        if not c.primary_key
+    ):
+        return True
+    return person.case_id is not None and _refers(table, row, person)
 
 
 def rewritten(table: sa.Table, row: dict[str, Any], person: Person) -> dict[str, Any]:
@@ -107,7 +138,7 @@ def _refers(table: sa.Table, row: dict[str, Any], person: Person) -> bool:
         value = row[column.name]
         if isinstance(value, uuid.UUID) and value in ids:
             return True
-        if isinstance(value, dict | list) and any(str(i) in str(value) for i in ids):
+        if isinstance(value, str | dict | list) and any(str(i) in str(value) for i in ids):
             return True
     return False
 
@@ -118,6 +149,7 @@ def tables() -> list[sa.Table]:
 
 def find(session: Session, person: Person) -> Iterator[FoundRow]:
     """Every row that names or refers to the person, table by table."""
+    person = with_case_rows(session, person)
     for table in tables():
         where = _prefilter(table, person)
         if where is None:
@@ -132,6 +164,7 @@ def find(session: Session, person: Person) -> Iterator[FoundRow]:
 def rewrite(session: Session, person: Person) -> dict[str, int]:
     """Replace the person by their pseudonym in every row; how many rows changed, by table."""
     counts: dict[str, int] = {}
+    person = with_case_rows(session, person)
     by_name = {t.name: t for t in tables()}
     for found in list(find(session, person)):
         table = by_name[found.table]

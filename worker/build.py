@@ -10,12 +10,14 @@ from temporalio.worker.workflow_sandbox import SandboxedWorkflowRunner, SandboxR
 
 from activities.record import RecordActivities
 from activities.report import ReportActivities
+from activities.retention import RetentionActivities
 from models.db import SessionFactory
 from workflows.action import ActionWorkflow
 from workflows.case import CaseWorkflow
 from workflows.reports import PublishReportWorkflow, ReportWorkflow
+from workflows.retention import RetentionWorkflow
 
-WORKFLOWS = [CaseWorkflow, ActionWorkflow, ReportWorkflow, PublishReportWorkflow]
+WORKFLOWS = [CaseWorkflow, ActionWorkflow, ReportWorkflow, PublishReportWorkflow, RetentionWorkflow]
 
 #: Modules the workflows use, imported once outside the sandbox: deterministic, free of side
 #: effects, and shared so that classes such as ``Refused`` are one class everywhere.
@@ -46,12 +48,18 @@ def build_worker(
 ) -> Worker:
     record = RecordActivities(sessions)
     reports = ReportActivities(sessions)
+    retention = RetentionActivities(sessions)
     return Worker(
         client,
         task_queue=task_queue,
         workflows=WORKFLOWS,
         workflow_runner=workflow_runner(),
-        activities=[record.record_step, reports.draft_report, reports.publish_report],
+        activities=[
+            record.record_step,
+            reports.draft_report,
+            reports.publish_report,
+            retention.apply_retention,
+        ],
         activity_executor=executor,
         max_concurrent_activities=16,
     )

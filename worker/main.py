@@ -1,4 +1,5 @@
-"""The worker process: workflows and activities, mail delivery, and the report schedules.
+"""The worker process: workflows and activities, mail delivery, the report and retention
+schedules.
 
 ``python -m worker`` (or ``cvt worker``).
 """
@@ -17,6 +18,7 @@ from models.settings import get_settings
 from services.report_schedules import sync_all
 from worker.build import build_worker
 from worker.mail import mail_delivery
+from workflows import retention_schedule
 from workflows.client import connect
 
 
@@ -30,6 +32,14 @@ async def sync_report_schedules(client: Client, sessions: SessionFactory, task_q
     logging.getLogger(__name__).info(
         "report schedules synced for %s", ", ".join(boards) or "no board"
     )
+
+
+async def sync_retention_schedule(client: Client, task_queue: str) -> None:
+    """The daily retention run (idempotent)."""
+    try:
+        await retention_schedule.sync(client, task_queue)
+    except Exception:  # synced again next start
+        logging.getLogger(__name__).exception("could not sync the retention schedule")
 
 
 async def run_worker() -> None:
@@ -50,6 +60,7 @@ async def run_worker() -> None:
         async with worker:
             logging.getLogger(__name__).info("worker polling task queue %s", settings.task_queue)
             await sync_report_schedules(client, session_factory(engine), settings.task_queue)
+            await sync_retention_schedule(client, settings.task_queue)
             mail = None
             if settings.mail_delivery:
                 delivery = mail_delivery(settings, session_factory(engine), client)

@@ -38,6 +38,8 @@ POLICY_LABELS = {
     "elg_digest_lead": "ELG digest sent before each ELG meeting",
     "annual_draft_month_day": "Annual report draft date (month-day, for example 11-01)",
     "send_time": "Time of day reminders are sent (24-hour clock, London)",
+    "contact_retention": "Presenters' contact details are deleted this long after their case "
+    "closes",
 }
 CONTACT_LABELS = {
     "name": "Board name",

@@ -21,6 +21,7 @@ from api.pages import (
     intake,
     names_check,
     presenter_consent_staff,
+    personal_data,
     rag_board,
     said_summary,
     users,
@@ -46,6 +47,7 @@ ROUTERS = [
     directory_csv,
     boards,
     users,
+    personal_data,
 ]
 
 

@@ -17,6 +17,7 @@ MENU = [
     ("Reports", "/reports", Permission.read),
     ("Boards", "/boards", Permission.manage_boards),
     ("Staff accounts", "/users", Permission.manage_users),
+    ("Personal data", "/personal-data", Permission.manage_personal_data),
 ]
 
 

@@ -179,6 +179,17 @@ async def _published_report(
     )
     assert made.status_code == 201, made.text
     report_id = uuid.UUID(made.json()["report_id"])
+    check = (await http.get(f"/api/v1/reports/{report_id}/names-check", headers=cv_lead)).json()
+    decisions = [
+        {"id": f["id"], "decision": "consent" if f["consent_recorded"] else "remove"}
+        for f in check["findings"]
+    ]
+    decided = await http.put(
+        f"/api/v1/reports/{report_id}/names-check",
+        json={"decisions": decisions},
+        headers=cv_lead,
+    )
+    assert decided.status_code == 200, decided.text
     for step in ("approve", "publish"):
         done = await http.post(f"/api/v1/reports/{report_id}/{step}", headers=cv_lead)
         assert done.status_code == 200, done.text
