@@ -203,6 +203,7 @@ PAGES = [
     "/escalations",
     "/cases",
     "/cases?page=2",
+    "/directory/partners",
 ]
 
 
@@ -230,3 +231,14 @@ async def _api_statements(site: Site, path: str) -> list[str]:
         response = await site.cv.client.get(path, headers=headers)
     assert response.status_code == 200
     return seen
+
+
+async def test_the_directory_comes_in_pages_of_twenty_partners_with_their_owners(
+    site: Site,
+) -> None:
+    total = len(site.seeded.partner_ids)
+    first = await site.page("/directory/partners")
+    last = await site.page(f"/directory/partners?page={-(-total // 20)}")
+    assert f"Showing 1 to 20 of {total} partners" in text_of(first)
+    assert first.count('<div class="nhsuk-card" id="partner-') == 20
+    assert last.count('<div class="nhsuk-card" id="partner-') == total - 20 * (total // 20)
