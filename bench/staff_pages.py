@@ -2,6 +2,8 @@
 dev server and worker, a SQLite file, the app served by uvicorn, real HTTP (httpx2).
 
 ``python -m bench.staff_pages [--cases 100] [--requests 30]``
+``python -m bench.staff_pages --scale 1000,10000 [--requests 30]``: the pages at the scale of an
+integrated care system instead (``bench.page_scale``: rows written straight to the tables).
 
 Records ``--cases`` sessions through the intake form (each: one presenter, three actions, one
 with no owner), lets the seconds-long policy raise escalations (presenters not contacted, no
@@ -28,6 +30,7 @@ import uvicorn
 from sqlmodel import col, func, select
 
 from api.main import create_app
+from bench import page_scale
 from models.board import BoardCreate
 from models.db import create_engine, migrate, session_factory
 from models.escalation import Escalation
@@ -215,8 +218,16 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--cases", type=int, default=100)
     parser.add_argument("--requests", type=int, default=30)
+    parser.add_argument(
+        "--scale",
+        help="open actions to seed, comma-separated (e.g. 1000,10000): measure at those sizes",
+    )
     args = parser.parse_args()
-    asyncio.run(run(args.cases, args.requests))
+    if args.scale:
+        sizes = [int(n) for n in args.scale.split(",")]
+        asyncio.run(page_scale.run(sizes, args.requests))
+    else:
+        asyncio.run(run(args.cases, args.requests))
 
 
 if __name__ == "__main__":

@@ -5,6 +5,7 @@ from datetime import date, datetime
 from enum import StrEnum
 from typing import Self
 
+import sqlalchemy as sa
 from pydantic import model_validator
 from sqlmodel import Field, SQLModel
 
@@ -99,7 +100,8 @@ class CaseRecord(CaseCore):
 
 
 class Case(CaseRecord, table=True):
-    pass
+    # The list of sessions of one board, newest meeting first.
+    __table_args__ = (sa.Index("ix_case_board_meeting", "board_id", "meeting_date"),)
 
 
 class SaidSummaryRecord(SQLModel):

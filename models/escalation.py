@@ -4,6 +4,7 @@ import uuid
 from datetime import datetime
 from enum import StrEnum
 
+import sqlalchemy as sa
 from sqlmodel import Field, SQLModel
 
 from models.base import enum_column, new_id, utc_column
@@ -59,7 +60,8 @@ class EscalationRecord(SQLModel):
 
 
 class Escalation(EscalationRecord, table=True):
-    pass
+    # The queue: open escalations, oldest first.
+    __table_args__ = (sa.Index("ix_escalation_status_raised", "status", "raised_at"),)
 
 
 class EscalationResolution(SQLModel):

@@ -24,6 +24,27 @@ def list_partners(*, session: Session, include_inactive: bool = False) -> Sequen
     return session.exec(query).all()
 
 
+def count_partners(*, session: Session) -> int:
+    return int(session.exec(select(func.count()).select_from(Partner)).one())
+
+
+def partners_with_owners(
+    *, session: Session, offset: int, limit: int
+) -> list[tuple[Partner, list[Owner]]]:
+    """One page of partners (active or not, by name) with their owners: two queries."""
+    partners = list(
+        session.exec(
+            select(Partner).order_by(col(Partner.name), col(Partner.id)).offset(offset).limit(limit)
+        ).all()
+    )
+    owners: dict[uuid.UUID, list[Owner]] = {p.id: [] for p in partners}
+    for owner in session.exec(
+        select(Owner).where(col(Owner.partner_id).in_(owners)).order_by(col(Owner.name))
+    ).all():
+        owners[owner.partner_id].append(owner)
+    return [(p, owners[p.id]) for p in partners]
+
+
 def create_partner(*, session: Session, body: PartnerCreate) -> Partner:
     _name_is_free(session, body.name)
     partner = Partner.model_validate(body)

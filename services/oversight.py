@@ -34,8 +34,11 @@ class QueueRow:
     action: Action | None
 
 
-def escalation_queue(*, session: Session, board: str | None = None) -> list[QueueRow]:
-    """Open escalations, oldest first, with their case, board and action."""
+def escalation_queue(
+    *, session: Session, board: str | None = None, offset: int = 0, limit: int | None = None
+) -> list[QueueRow]:
+    """Open escalations, oldest first, with their case, board and action (one page of them:
+    ``offset`` and ``limit``)."""
     query = (
         select(Escalation, Case, Board, Action)
         .join(Case, col(Case.id) == Escalation.case_id)
@@ -46,6 +49,7 @@ def escalation_queue(*, session: Session, board: str | None = None) -> list[Queu
     )
     if board:
         query = query.where(Board.slug == board)
+    query = query.offset(offset).limit(limit)
     return [QueueRow(e, c, b, a) for e, c, b, a in session.exec(query).all()]
 
 
@@ -92,6 +96,7 @@ class RagFilters:
     board: str | None = None
     partner_id: uuid.UUID | None = None
     owner_id: uuid.UUID | None = None
+    no_owner: bool = False  # only actions with no owner named yet
     rag: Rag | None = None
     due_month: str | None = None  # "2026-01", or "none" for no due date
     sort: str = "rag"
@@ -100,24 +105,27 @@ class RagFilters:
 
 @dataclass
 class RagBoard:
+    """One page of the board: its rows, the counts by rating (over every filter but RAG), and
+    how many rows match every filter (what the pages are counted from)."""
+
     rows: list[tuple[Action, Case, Board]]
     counts: dict[Rag, int] = field(default_factory=dict)
     total: int = 0
+    matching: int = 0
 
 
-def _open_actions(filters: RagFilters, *, with_rag: bool) -> sa.Select:  # type: ignore[type-arg]
-    query = (
-        select(Action, Case, Board)
-        .join(Case, col(Case.id) == Action.case_id)
-        .join(Board, col(Board.id) == Case.board_id)
-        .where(col(Action.closed_at).is_(None))
-    )
+def _open_actions(filters: RagFilters, *, with_rag: bool, columns: Any) -> Any:
+    query = select(*columns).where(col(Action.closed_at).is_(None))
     if filters.board:
-        query = query.where(Board.slug == filters.board)
+        board_id = select(Board.id).where(Board.slug == filters.board).scalar_subquery()
+        cases = select(Case.id).where(Case.board_id == board_id)
+        query = query.where(col(Action.case_id).in_(cases))
     if filters.partner_id:
         query = query.where(Action.partner_id == filters.partner_id)
     if filters.owner_id:
         query = query.where(Action.owner_id == filters.owner_id)
+    if filters.no_owner:
+        query = query.where(Action.status == ActionStatus.unassigned)
     if with_rag and filters.rag:
         query = query.where(Action.rag == filters.rag)
     if filters.due_month == "none":
@@ -130,21 +138,54 @@ def _open_actions(filters: RagFilters, *, with_rag: bool) -> sa.Select:  # type:
     return query
 
 
-def rag_board(*, session: Session, filters: RagFilters, limit: int = 1000) -> RagBoard:
-    """Open actions matching ``filters``, sorted; counts by RAG over every filter but RAG."""
+def rag_counts_for(*, session: Session, filters: RagFilters) -> dict[Rag, int]:
+    """Open actions by rating over every filter but RAG: one grouped query."""
+    counted = _open_actions(filters, with_rag=False, columns=(col(Action.rag), func.count()))
+    return {Rag(r): n for r, n in session.exec(counted.group_by(col(Action.rag))).all()}
+
+
+def rag_board(
+    *,
+    session: Session,
+    filters: RagFilters,
+    offset: int = 0,
+    limit: int = 50,
+    counts: dict[Rag, int] | None = None,
+) -> RagBoard:
+    """One page of the open actions matching ``filters``, sorted, with the counts by rating.
+
+    Two queries and one more for the rows shown: the grouped counts, the ids of this page's
+    rows (from the action table alone unless the sort is by session), then those rows with
+    their case and board. Nothing outside the page is loaded.
+    """
+    counts = rag_counts_for(session=session, filters=filters) if counts is None else counts
+    total = sum(counts.values())
+    matching = counts.get(filters.rag, 0) if filters.rag else total
+    if matching == 0 or offset >= matching:
+        return RagBoard(rows=[], counts=counts, total=total, matching=matching)
     order = [
         key.desc() if filters.descending and reversible else key
         for key, reversible in SORTS.get(filters.sort, SORTS["rag"])
     ]
-    query = _open_actions(filters, with_rag=True).order_by(
-        *order, col(Case.meeting_date), col(Action.seq)
+    ids = _open_actions(filters, with_rag=True, columns=(col(Action.id),))
+    if filters.sort == "meeting":
+        ids = ids.join(Case, col(Case.id) == Action.case_id)
+    page_ids = list(
+        session.exec(
+            ids.order_by(*order, col(Action.case_id), col(Action.seq)).offset(offset).limit(limit)
+        ).all()
     )
-    rows = [(a, c, b) for a, c, b in session.exec(query.limit(limit)).all()]  # type: ignore[call-overload]
-    counted = _open_actions(filters, with_rag=False).with_only_columns(
-        col(Action.rag), func.count()
-    )
-    counts = {Rag(r): n for r, n in session.exec(counted.group_by(col(Action.rag))).all()}  # type: ignore[call-overload]
-    return RagBoard(rows=rows, counts=counts, total=sum(counts.values()))
+    found = {
+        a.id: (a, c, b)
+        for a, c, b in session.exec(
+            select(Action, Case, Board)
+            .join(Case, col(Case.id) == Action.case_id)
+            .join(Board, col(Board.id) == Case.board_id)
+            .where(col(Action.id).in_(page_ids))
+        ).all()
+    }
+    rows = [found[i] for i in page_ids if i in found]
+    return RagBoard(rows=rows, counts=counts, total=total, matching=matching)
 
 
 def due_months(*, session: Session) -> list[date]:
@@ -169,23 +210,45 @@ def rag_counts(*, session: Session) -> dict[Rag, int]:
 # --- the engagement lead's lists --------------------------------------------------------------
 
 
+def contact_due() -> list[Any]:
+    """Where-clauses of the open sessions whose presenters have not been contacted (step 1)."""
+    return [
+        Case.status == CaseStatus.open,
+        col(Case.historical).is_(False),
+        col(Case.presenter_contact_confirmed_at).is_(None),
+        col(Case.outcome).in_([o.value for o in CONTACT_OUTCOMES]),
+        col(Case.id).in_(select(Presenter.case_id)),
+    ]
+
+
 def awaiting_contact(*, session: Session, limit: int = 50) -> list[tuple[Case, Board]]:
     """Open sessions whose presenters have not been contacted yet (step 1)."""
-    with_presenters = select(Presenter.case_id).distinct()
     query = (
         select(Case, Board)
         .join(Board, col(Board.id) == Case.board_id)
-        .where(
-            Case.status == CaseStatus.open,
-            col(Case.historical).is_(False),
-            col(Case.presenter_contact_confirmed_at).is_(None),
-            col(Case.outcome).in_([o.value for o in CONTACT_OUTCOMES]),
-            col(Case.id).in_(with_presenters),
-        )
+        .where(*contact_due())
         .order_by(col(Case.meeting_date))
         .limit(limit)
     )
     return [(c, b) for c, b in session.exec(query).all()]
+
+
+@dataclass(frozen=True)
+class WaitingCounts:
+    """How many sessions wait for their presenters to be contacted and actions for an owner."""
+
+    contact_due: int
+    no_owner: int
+
+
+def waiting_counts(*, session: Session) -> WaitingCounts:
+    contact = session.exec(select(func.count()).select_from(Case).where(*contact_due())).one()
+    unowned = session.exec(
+        select(func.count())
+        .select_from(Action)
+        .where(Action.status == ActionStatus.unassigned, col(Action.closed_at).is_(None))
+    ).one()
+    return WaitingCounts(contact_due=int(contact), no_owner=int(unowned))
 
 
 def unassigned_actions(*, session: Session, limit: int = 50) -> list[tuple[Action, Case]]:

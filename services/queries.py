@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Sequence
+from typing import Any
 
 from sqlalchemy import func, or_
 from sqlmodel import Session, col, select
@@ -17,6 +18,7 @@ from models.inbox import InboxCommand
 from models.outbox import OutboxMessage
 from models.presenter import Presenter
 from models.timer import PendingTimer
+from services import oversight
 from services.errors import NotFound
 
 
@@ -86,27 +88,81 @@ def get_case(*, session: Session, case_id: uuid.UUID) -> CaseDetail:
     )
 
 
+def _case_filters(
+    query: Any, *, board: str | None, status: CaseStatus | None, contact_due: bool
+) -> Any:
+    if board:
+        board_id = select(Board.id).where(Board.slug == board).scalar_subquery()
+        query = query.where(Case.board_id == board_id)
+    if status:
+        query = query.where(Case.status == status)
+    if contact_due:
+        query = query.where(*oversight.contact_due())
+    return query
+
+
+def count_cases(
+    *,
+    session: Session,
+    board: str | None = None,
+    status: CaseStatus | None = None,
+    contact_due: bool = False,
+) -> int:
+    query = select(func.count()).select_from(Case)
+    query = _case_filters(query, board=board, status=status, contact_due=contact_due)
+    return int(session.exec(query).one())
+
+
 def list_cases(
     *,
     session: Session,
     board: str | None = None,
     status: CaseStatus | None = None,
+    contact_due: bool = False,
     offset: int = 0,
     limit: int = 100,
 ) -> list[CaseSummary]:
-    query = select(Case, Board).join(Board, col(Board.id) == Case.board_id)
-    if board:
-        query = query.where(Board.slug == board)
-    if status:
-        query = query.where(Case.status == status)
+    """Newest meeting first; each with its board and its actions counted (three queries for
+    any number of cases: the page of cases, their boards, their actions' counts)."""
+    query = _case_filters(select(Case), board=board, status=status, contact_due=contact_due)
     query = (
-        query.order_by(col(Case.meeting_date).desc(), col(Case.recorded_at))
+        query.order_by(col(Case.meeting_date).desc(), col(Case.recorded_at), col(Case.id))
         .offset(offset)
         .limit(limit)
     )
+    cases = list(session.exec(query).all())
+    if not cases:
+        return []
+    ids = [c.id for c in cases]
+    boards = {
+        b.id: b
+        for b in session.exec(
+            select(Board).where(col(Board.id).in_({c.board_id for c in cases}))
+        ).all()
+    }
+    counts = {
+        case_id: (total, open_)
+        for case_id, total, open_ in session.exec(
+            select(
+                Action.case_id,
+                func.count(col(Action.id)),
+                func.count(col(Action.id)).filter(col(Action.closed_at).is_(None)),
+            )
+            .where(col(Action.case_id).in_(ids))
+            .group_by(col(Action.case_id))
+        ).all()
+    }
     return [
-        CaseSummary.model_validate(_summary(session, case, b))
-        for case, b in session.exec(query).all()
+        CaseSummary.model_validate(
+            {
+                **case.model_dump(),
+                "board_slug": boards[case.board_id].slug,
+                "board_name": boards[case.board_id].name,
+                "actions_total": counts.get(case.id, (0, 0))[0],
+                "actions_open": counts.get(case.id, (0, 0))[1],
+            }
+        )
+        for case in cases
     ]
 
 

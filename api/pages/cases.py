@@ -12,6 +12,7 @@ from api.pages.deps import PageNotFound, StaffReader, parse_id
 from api.pages.render import page
 from api.presenters.case import case_page
 from api.presenters.cases import case_list
+from api.presenters.pagination import Page, read_page
 from models.base import utcnow
 from models.case import CaseStatus
 from models.inbox import InboxCommand
@@ -30,16 +31,18 @@ def list_cases(request: Request, session: SessionDep, user: StaffReader) -> HTML
     status = (
         CaseStatus(status_text) if status_text and status_text in CaseStatus.__members__ else None
     )
-    try:
-        page_no = max(1, int(request.query_params.get("page", "1")))
-    except ValueError:
-        page_no = 1
+    contact_due = request.query_params.get("contact") == "due"
+    filters = {"board": board, "status": status, "contact_due": contact_due}
+    shown = Page(
+        read_page(request.query_params),
+        queries.count_cases(session=session, **filters),  # type: ignore[arg-type]
+        PAGE_SIZE,
+    )
     rows = queries.list_cases(
         session=session,
-        board=board,
-        status=status,
-        offset=(page_no - 1) * PAGE_SIZE,
-        limit=PAGE_SIZE + 1,
+        offset=shown.offset,
+        limit=shown.size,
+        **filters,  # type: ignore[arg-type]
     )
     return page(
         request,
@@ -50,8 +53,8 @@ def list_cases(request: Request, session: SessionDep, user: StaffReader) -> HTML
             user=user,
             board=board,
             status=status,
-            page_no=page_no,
-            page_size=PAGE_SIZE,
+            contact_due=contact_due,
+            page=shown,
         ),
     )
 

@@ -9,19 +9,22 @@ import uuid
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from pydantic import ValidationError
-from sqlmodel import Session, col, select
+from sqlmodel import Session
 
 from api.deps import SessionDep
 from api.pages.deps import PageNotFound, StaffDirectoryManager, StaffReader, parse_id
 from api.pages.forms import Form, read_form
 from api.pages.render import page
-from models.partner import Owner, Partner, PartnerCreate
+from api.presenters.pagination import Page, pagination, read_page
+from models.partner import Partner, PartnerCreate
 from models.staff import Permission
 from services import directory
 from services.errors import InvalidInput, NotFound
 
 router = APIRouter(include_in_schema=False)
 PARTNER_LABELS = {"name": "Organisation name", "kind": "Kind of organisation"}
+#: Partners a page of the directory (each with all its owners).
+PARTNER_PAGE = 20
 
 
 @router.get("/directory")
@@ -31,16 +34,14 @@ def directory_home(_: StaffReader) -> RedirectResponse:
 
 @router.get("/directory/partners", response_class=HTMLResponse)
 def partners(request: Request, session: SessionDep, user: StaffReader) -> HTMLResponse:
-    owners: dict[uuid.UUID, list[Owner]] = {}
-    for owner in session.exec(select(Owner).order_by(col(Owner.name))).all():
-        owners.setdefault(owner.partner_id, []).append(owner)
+    shown = Page(
+        read_page(request.query_params), directory.count_partners(session=session), PARTNER_PAGE
+    )
     rows = [
-        {
-            "partner": p,
-            "owners": owners.get(p.id, []),
-            "status": "Active" if p.active else "Deactivated",
-        }
-        for p in directory.list_partners(session=session, include_inactive=True)
+        {"partner": p, "owners": owners, "status": "Active" if p.active else "Deactivated"}
+        for p, owners in directory.partners_with_owners(
+            session=session, offset=shown.offset, limit=shown.size
+        )
     ]
     done = request.query_params.get("done")
     return page(
@@ -49,6 +50,12 @@ def partners(request: Request, session: SessionDep, user: StaffReader) -> HTMLRe
         {
             "page_title": "Partner directory",
             "rows": rows,
+            "showing": shown.showing("partner" if shown.total == 1 else "partners"),
+            "pagination": pagination(
+                shown,
+                lambda n: f"/directory/partners?page={n}" if n > 1 else "/directory/partners",
+                "Pages of partners",
+            ),
             "can_edit": user.can(Permission.manage_directory),
             "done": done if done in DONE_MESSAGES else None,
             "done_text": DONE_MESSAGES.get(done or ""),

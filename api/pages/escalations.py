@@ -16,6 +16,8 @@ from api.pages.forms import SENT_BEFORE, Form, read_form
 from api.pages.render import page
 from api.presenters.case import banner
 from api.presenters.escalation import queue
+from api.presenters.links import Link
+from api.presenters.pagination import Page, pagination, read_page
 from models.base import utcnow
 from models.commands import ResolveEscalationBody
 from models.escalation import RULE_LABELS, Escalation, EscalationStatus
@@ -29,11 +31,21 @@ from services.idempotency import KeyReused
 
 router = APIRouter(include_in_schema=False)
 LABELS = {"note": "Note"}
+#: Escalations a page of the queue.
+QUEUE_PAGE = 25
 
 
-def queue_context(request: Request, session: Session, user: StaffUser) -> dict[str, Any]:
-    """What the queue partial needs (the home page of the Community Voice Lead shows it too)."""
+def _page_href(number: int) -> str:
+    return f"/escalations?page={number}" if number > 1 else "/escalations"
+
+
+def queue_context(
+    request: Request, session: Session, user: StaffUser, *, limit: int | None = None
+) -> dict[str, Any]:
+    """What the queue partial needs: one page of it (``?page=``, ``QUEUE_PAGE`` a page), or,
+    with ``limit``, the oldest few and a link to the rest (the Community Voice Lead's home)."""
     count, version = oversight.queue_version(session=session)
+    shown = Page(1 if limit else read_page(request.query_params), count, limit or QUEUE_PAGE)
     command = None
     command_text = request.query_params.get("command")
     if command_text:
@@ -43,12 +55,19 @@ def queue_context(request: Request, session: Session, user: StaffUser) -> dict[s
             command = None
     return {
         "queue": queue(
-            oversight.escalation_queue(session=session),
+            oversight.escalation_queue(session=session, offset=shown.offset, limit=shown.size),
             user,
             utcnow(),
             next_url=request.url.path,
+            start=shown.offset + 1,
         ),
         "queue_count": count,
+        "queue_more": Link(f"See all {count:,} open escalations", "/escalations")
+        if limit and count > limit
+        else None,
+        "queue_pagination": None
+        if limit
+        else pagination(shown, _page_href, "Pages of open escalations"),
         "queue_version": version,
         "banner": banner(command),
     }

@@ -1,5 +1,6 @@
-"""``/``: each role's home. The Community Voice Lead sees the escalation queue and the RAG
-counts; the engagement lead sees what is waiting on them; a viewer sees the state of things."""
+"""``/``: each role's home, short enough to take in at a glance (issue 16): the Community Voice
+Lead's oldest escalations and the counts, with links to the rest; the engagement lead's first
+few sessions to contact and actions to name an owner for; everyone's RAG counts."""
 
 from __future__ import annotations
 
@@ -14,24 +15,30 @@ from api.pages.escalations import queue_context
 from api.pages.render import page
 from api.presenters.links import Link
 from api.presenters.rag import rag_tag
-from api.presenters.rag_board import rag_board_page
 from models.formatting import session_date
 from models.rag import LABELS, Rag
 from models.staff import Permission
-from services import oversight, queries
-from services.oversight import RagFilters
+from services import oversight
 
 router = APIRouter(include_in_schema=False)
-HOME_ROWS = 15
+#: How many of the oldest escalations the Community Voice Lead's home shows (the rest: a link).
+HOME_QUEUE = 5
+#: How many sessions to contact and actions with no owner the engagement lead's home lists.
+HOME_LIST = 10
+
+
+def _plural(n: int, one: str, many: str) -> str:
+    return f"{n:,} {one if n == 1 else many}"
 
 
 @router.get("/", response_class=HTMLResponse)
 def home(request: Request, session: SessionDep, user: StaffReader) -> HTMLResponse:
     counts = oversight.rag_counts(session=session)
+    show_queue = user.can(Permission.intervene)
+    drives = user.can(Permission.drive_actions)
     context: dict[str, Any] = {
-        "page_title": "Escalations and RAG" if user.can(Permission.intervene) else "Home",
-        "user_name": user.name,
-        "show_queue": user.can(Permission.intervene),
+        "page_title": "Escalations and RAG" if show_queue else "Home",
+        "show_queue": show_queue,
         "can_record": user.can(Permission.record_session),
         "rag_counts": [
             {
@@ -45,6 +52,7 @@ def home(request: Request, session: SessionDep, user: StaffReader) -> HTMLRespon
         "rag_total": sum(counts.values()),
         "awaiting_contact": [],
         "unassigned": [],
+        "waiting": [],
         "admin_links": [
             Link(text, href)
             for text, href, permission in (
@@ -55,22 +63,30 @@ def home(request: Request, session: SessionDep, user: StaffReader) -> HTMLRespon
             if user.can(permission) and user.can(Permission.manage_users)
         ],
     }
-    if context["show_queue"]:
-        context.update(queue_context(request, session, user))
-        board = rag_board_page(session, RagFilters(), limit=HOME_ROWS)
-        shown = f"The {board['shown']} most urgent" if board["total"] > HOME_ROWS else "All"
-        board["caption"] = f"{shown} of {board['total']} open actions, worst first"
-        context["rag_board"] = board
+    if show_queue:
+        context.update(queue_context(request, session, user, limit=HOME_QUEUE))
     else:
         count, _version = oversight.queue_version(session=session)
         context["queue_count"] = count
-    if user.can(Permission.drive_actions):
+    if drives:
+        waiting = oversight.waiting_counts(session=session)
+        context["waiting"] = [
+            Link(
+                _plural(waiting.contact_due, "session", "sessions") + " with presenters to contact",
+                "/cases?contact=due",
+            ),
+            Link(
+                _plural(waiting.no_owner, "open action", "open actions") + " with no owner named",
+                "/rag-board?owner=none",
+            ),
+        ]
+    if drives and not show_queue:
         context["awaiting_contact"] = [
             Link(
                 f"{case.theme or 'Session'} ({board.name}, {session_date(case)})",
                 f"/cases/{case.id}#presenters",
             )
-            for case, board in oversight.awaiting_contact(session=session)
+            for case, board in oversight.awaiting_contact(session=session, limit=HOME_LIST)
         ]
         context["unassigned"] = [
             Link(
@@ -78,13 +94,6 @@ def home(request: Request, session: SessionDep, user: StaffReader) -> HTMLRespon
                 f"{session_date(case)})",
                 f"/cases/{case.id}#action-{action.seq}",
             )
-            for action, case in oversight.unassigned_actions(session=session)
+            for action, case in oversight.unassigned_actions(session=session, limit=HOME_LIST)
         ]
-    context["recent"] = [
-        Link(
-            f"{c.theme or 'Session'} ({c.board_name}, {session_date(c)})",
-            f"/cases/{c.id}",
-        )
-        for c in queries.list_cases(session=session, limit=5)
-    ]
     return page(request, "home/index.jinja", context)

@@ -8,6 +8,7 @@ from urllib.parse import urlencode
 from sqlmodel import Session, col, select
 
 from api.pages.forms import Form
+from api.presenters.pagination import Page, pagination
 from models.board import Board
 from models.case import OUTCOME_LABELS, CaseStatus, CaseSummary
 from models.formatting import session_date
@@ -26,12 +27,15 @@ def case_list(
     user: StaffUser,
     board: str | None,
     status: CaseStatus | None,
-    page_no: int,
-    page_size: int,
+    contact_due: bool = False,
+    page: Page,
 ) -> dict[str, Any]:
-    more = len(rows) > page_size
     boards = session.exec(select(Board).order_by(col(Board.name))).all()
-    filters = {"board": board, "status": status.value if status else None}
+    filters = {
+        "board": board,
+        "status": status.value if status else None,
+        "contact": "due" if contact_due else None,
+    }
     return {
         "page_title": "Cases",
         "rows": [
@@ -47,15 +51,19 @@ def case_list(
                 "status": "Open" if c.status is CaseStatus.open else "Closed",
                 "imported": c.historical,
             }
-            for c in rows[:page_size]
+            for c in rows
         ],
+        "contact_due": contact_due,
+        "caption": page.showing(
+            ("session" if page.total == 1 else "sessions")
+            + (" with presenters to contact" if contact_due else "")
+        ),
         "board_options": [("", "All boards")] + [(b.slug, b.name) for b in boards],
         "status_options": [("", "Open and closed"), ("open", "Open"), ("closed", "Closed")],
         "filters": filters,
         "filter_form": Form(filters),
-        "previous": _url(**filters, page=page_no - 1 if page_no > 2 else None)
-        if page_no > 1
-        else None,
-        "next": _url(**filters, page=page_no + 1) if more else None,
+        "pagination": pagination(
+            page, lambda n: _url(**filters, page=n if n > 1 else None), "Pages of cases"
+        ),
         "can_record": user.can(Permission.record_session),
     }

@@ -76,9 +76,15 @@ def queue_item(
 
 
 def queue(
-    rows: list[QueueRow], user: StaffUser, now: datetime, *, next_url: str = "/escalations"
+    rows: list[QueueRow],
+    user: StaffUser,
+    now: datetime,
+    *,
+    next_url: str = "/escalations",
+    start: int = 1,
 ) -> list[QueueItem]:
-    return [queue_item(i, row, user, now, next_url) for i, row in enumerate(rows, start=1)]
+    """Queue items numbered from ``start`` (the first row's place in the whole queue)."""
+    return [queue_item(i, row, user, now, next_url) for i, row in enumerate(rows, start=start)]
 
 
 # --- on the case page -------------------------------------------------------------------------

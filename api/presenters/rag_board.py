@@ -10,6 +10,7 @@ from urllib.parse import urlencode
 from sqlmodel import Session, col, select
 
 from api.pages.forms import Form
+from api.presenters.pagination import Page, pagination
 from api.presenters.rag import rag_tag
 from models.board import Board
 from models.formatting import long_date, month_year, session_date
@@ -49,6 +50,7 @@ def read_filters(params: Mapping[str, str]) -> RagFilters:
         board=params.get("board") or None,
         partner_id=_uuid(params.get("partner")),
         owner_id=_uuid(params.get("owner")),
+        no_owner=params.get("owner") == "none",
         rag=Rag(rag) if rag and rag in Rag.__members__ else None,
         due_month=due,
         sort=sort if sort in oversight.SORTS else "rag",
@@ -60,7 +62,7 @@ def _query(f: RagFilters, **changes: Any) -> dict[str, str]:
     values = {
         "board": f.board,
         "partner": str(f.partner_id) if f.partner_id else None,
-        "owner": str(f.owner_id) if f.owner_id else None,
+        "owner": str(f.owner_id) if f.owner_id else ("none" if f.no_owner else None),
         "rag": f.rag.value if f.rag else None,
         "due": f.due_month,
         "sort": f.sort if f.sort != "rag" else None,
@@ -82,15 +84,51 @@ def _options(session: Session) -> dict[str, list[tuple[str, str]]]:
         "board_options": [("", "All boards")] + [(b.slug, b.name) for b in boards],
         "partner_options": [("", "All partners")]
         + [(str(p.id), p.name) for p in directory.list_partners(session=session)],
-        "owner_options": [("", "All owners")] + [(str(o.id), o.name) for o in owners],
+        "owner_options": [("", "All owners"), ("none", "No owner named yet")]
+        + [(str(o.id), o.name) for o in owners],
         "rag_options": [("", "All ratings")] + [(r.value, LABELS[r]) for r in RAG_ORDER],
         "due_options": [("", "Any time"), ("none", "No due date")]
         + [(d.strftime("%Y-%m"), month_year(d)) for d in oversight.due_months(session=session)],
     }
 
 
-def rag_board_page(session: Session, f: RagFilters, *, limit: int = 1000) -> dict[str, Any]:
-    board = oversight.rag_board(session=session, filters=f, limit=limit)
+def rag_board_page(session: Session, f: RagFilters, *, page_no: int = 1) -> dict[str, Any]:
+    """The RAG board's page ``page_no`` (50 rows), with counts, sort links and filters."""
+    counts = oversight.rag_counts_for(session=session, filters=f)
+    matching = counts.get(f.rag, 0) if f.rag else sum(counts.values())
+    page = Page(page_no, matching)
+    board = oversight.rag_board(
+        session=session, filters=f, offset=page.offset, limit=page.size, counts=counts
+    )
+    context = rag_table(board)
+    context["headers"] = _headers(f)
+    context.update(
+        page_title="RAG board",
+        counts=[
+            {
+                "tag": rag_tag(r),
+                "count": board.counts.get(r, 0),
+                "href": _href(f, rag=r.value),
+                "label": LABELS[r],
+            }
+            for r in RAG_ORDER
+        ],
+        total=board.total,
+        caption=page.showing("open action" if matching == 1 else "open actions"),
+        pagination=pagination(
+            page,
+            lambda n: _href(f, page=str(n) if n > 1 else None),
+            "Pages of open actions",
+        ),
+        filter_form=Form({**_query(f), "sort": f.sort, "order": "desc" if f.descending else ""}),
+        filtered=bool(_query(f, sort=None, order=None)),
+        **_options(session),
+    )
+    return context
+
+
+def rag_table(board: oversight.RagBoard) -> dict[str, Any]:
+    """The rows of a page of the board as the table shows them."""
     rows = []
     for action, case, b in board.rows:
         rows.append(
@@ -109,6 +147,10 @@ def rag_board_page(session: Session, f: RagFilters, *, limit: int = 1000) -> dic
                 "board": b.name,
             }
         )
+    return {"rows": rows, "shown": len(rows)}
+
+
+def _headers(f: RagFilters) -> list[dict[str, Any]]:
     headers = []
     for key, text, sort in COLUMNS:
         header: dict[str, Any] = {"text": text, "key": key}
@@ -128,24 +170,4 @@ def rag_board_page(session: Session, f: RagFilters, *, limit: int = 1000) -> dic
                 else ": sort by this"
             )
         headers.append(header)
-    counts = [
-        {
-            "tag": rag_tag(r),
-            "count": board.counts.get(r, 0),
-            "href": _href(f, rag=r.value),
-            "label": LABELS[r],
-        }
-        for r in RAG_ORDER
-    ]
-    return {
-        "page_title": "RAG board",
-        "rows": rows,
-        "headers": headers,
-        "counts": counts,
-        "total": board.total,
-        "shown": len(rows),
-        "caption": f"{len(rows)} open action{'' if len(rows) == 1 else 's'}",
-        "filter_form": Form({**_query(f), "sort": f.sort, "order": "desc" if f.descending else ""}),
-        "filtered": bool(_query(f, sort=None, order=None)),
-        **_options(session),
-    }
+    return headers

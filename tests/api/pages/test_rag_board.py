@@ -149,13 +149,20 @@ async def test_an_open_action_leaves_the_board_when_it_is_withdrawn(
     assert "3 open in all" in text_of(page)
 
 
-async def test_the_community_voice_leads_home_shows_the_board_worst_first(board: dict) -> None:
+async def test_the_community_voice_leads_home_shows_the_counts_linking_to_the_board(
+    board: dict,
+) -> None:
+    """Issue 16: the home is the queue and the counts, with links to the rest (no table)."""
     cv: StaffBrowser = board["cv"]  # type: ignore[assignment]
     home = (await cv.get("/")).text
     words = text_of(home)
     assert "Escalation queue" in words
-    assert "All of 4 open actions, worst first" in words
-    assert _rows(home)[:2] == [
-        "Survey flats",
-        "Audit outcomes",
-    ]
+    counts = text_of(home.split('id="rag-heading"')[1].split("</ul>")[0])
+    assert dict(re.findall(r"(Red|Amber|Green) (\d+)", counts)) == {
+        "Red": "1",
+        "Amber": "1",
+        "Green": "2",
+    }
+    assert "4 open in all: see the RAG board" in words
+    assert 'href="/rag-board?rag=red"' in home
+    assert "app-rag-board" not in home
