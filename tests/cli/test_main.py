@@ -125,7 +125,9 @@ def test_import_dry_run_reports_what_each_session_lacks_and_asks_what_it_cannot_
         "    noted, not tracked: Board expressed desire to visit the BBBC in future"
         in decided.stdout
     )
-    assert decided.stdout.strip().endswith("Dry run: nothing was written.")
+    assert decided.stdout.strip().endswith(
+        "15 to import, 0 already there.\nDry run: nothing was written."
+    )
     from_file = cvt(
         "import", str(DEMO), "--dry-run", "--decisions", str(DEMO.parent / "decisions.json"),
         engine=engine,
