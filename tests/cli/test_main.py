@@ -187,4 +187,4 @@ async def test_case_start_records_a_session_from_a_file(
     bad.write_text(json.dumps({"board": "tht", "meeting_date": "yesterday"}))
     result = cvt("case", "start", str(bad), engine=engine)
     assert result.returncode == 2
-    assert "meeting_date: Input should be a valid date" in result.stderr
+    assert "meeting_date: 'yesterday' is not a date: write it as YYYY-MM-DD" in result.stderr
