@@ -1,8 +1,11 @@
 """``cvt dev``: everything on one machine, with durable state under ``var/``.
 
 Starts a Temporal dev server (SQLite file, web UI), migrates and seeds the database, loads the
-demo sessions, then runs the worker, the web app and the mail catcher until Ctrl-C. Running it
-again resumes the same cases and timers.
+demo sessions, then runs the worker, the web app and the mail catcher until Ctrl-C, starting
+again any that stops (``cli/children.py``). Running it again resumes the same cases and timers.
+The settings it gives them are written to ``var/dev-settings.json``, where every other ``cvt``
+command finds them (``cli/local.py``). Ports: ``CVT_DEV_*_PORT``; the state folder:
+``CVT_DEV_STATE_DIR``.
 """
 
 from __future__ import annotations
@@ -12,61 +15,54 @@ import json
 import os
 import signal
 import socket
-import subprocess
 import sys
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from models.settings import PROJECT_ROOT
+from cli import local
+from cli.children import Child, watch
+from cli.failures import Failure
 
-VAR = PROJECT_ROOT / "var"
+PROJECT_ROOT = local.PROJECT
 DEMO_FILE = PROJECT_ROOT / "demo" / "sessions-2022-12-to-2024-03.json"
 #: The answers to the questions the demo file raises (see ``cvt import --decide``).
 DEMO_DECISIONS = PROJECT_ROOT / "demo" / "decisions.json"
 BIN = Path(sys.executable).parent
 
 
+def _port(name: str, default: int) -> int:
+    value = os.environ.get(name) or str(default)
+    if not value.isdigit() or not 0 < int(value) < 65536:
+        raise Failure(f"{name}: '{value}' is not a port; give a number such as {default}.", 2)
+    return int(value)
+
+
 @dataclass
 class Ports:
-    temporal: int = int(os.environ.get("CVT_DEV_TEMPORAL_PORT", "7233"))
-    temporal_ui: int = int(os.environ.get("CVT_DEV_TEMPORAL_UI_PORT", "8233"))
-    api: int = int(os.environ.get("CVT_DEV_API_PORT", "8000"))
-    smtp: int = int(os.environ.get("CVT_DEV_SMTP_PORT", "1025"))
+    temporal: int = field(default_factory=lambda: _port("CVT_DEV_TEMPORAL_PORT", 7233))
+    temporal_ui: int = field(default_factory=lambda: _port("CVT_DEV_TEMPORAL_UI_PORT", 8233))
+    api: int = field(default_factory=lambda: _port("CVT_DEV_API_PORT", 8000))
+    smtp: int = field(default_factory=lambda: _port("CVT_DEV_SMTP_PORT", 1025))
 
 
-@dataclass
-class Child:
-    name: str
-    args: list[str]
-    process: subprocess.Popen[bytes] | None = field(default=None, repr=False)
-
-    def start(self, env: dict[str, str]) -> None:
-        log = open(VAR / f"{self.name}.log", "ab")  # noqa: SIM115 - closed with the process
-        self.process = subprocess.Popen(
-            self.args,
-            env=env,
-            cwd=PROJECT_ROOT,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )
-
-    def stop(self) -> None:
-        if self.process is None or self.process.poll() is not None:
-            return
-        self.process.send_signal(signal.SIGTERM)
-        try:
-            self.process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
-            self.process.wait()
+#: What ``cvt dev`` tells its processes, and the other ``cvt`` commands (``cli/local.py``).
+SHARED = (
+    "CVT_DATABASE_URL",
+    "CVT_TEMPORAL_ADDRESS",
+    "CVT_BASE_URL",
+    "CVT_SMTP_HOST",
+    "CVT_SMTP_PORT",
+    "CVT_TEMPORAL_UI_ORIGINS",
+    "CVT_DEV_MAIL_DIR",
+)
 
 
-def environment(ports: Ports) -> dict[str, str]:
+def environment(ports: Ports, state: Path) -> dict[str, str]:
     env = dict(os.environ)
     env.setdefault("CVT_ENVIRONMENT", "development")
-    env.setdefault("CVT_DATABASE_URL", f"sqlite:///{VAR / 'community-voice.db'}")
+    env.setdefault("CVT_DATABASE_URL", local.default_database_url(state))
+    env.setdefault("CVT_DEV_MAIL_DIR", str(state / "mail"))
     env.setdefault("CVT_TEMPORAL_ADDRESS", f"127.0.0.1:{ports.temporal}")
     env.setdefault("CVT_BASE_URL", f"http://127.0.0.1:{ports.api}")
     env.setdefault("CVT_SMTP_HOST", "127.0.0.1")
@@ -75,17 +71,18 @@ def environment(ports: Ports) -> dict[str, str]:
     return env
 
 
-def children(ports: Ports) -> list[Child]:
+def children(ports: Ports, state: Path, env: dict[str, str]) -> list[Child]:
     python = sys.executable
     return [
         Child(
             "temporal",
+            "Temporal dev server",
             [
                 str(BIN / "temporal"),
                 "server",
                 "start-dev",
                 "--db-filename",
-                str(VAR / "temporal.db"),
+                str(state / "temporal.db"),
                 "--ip",
                 "127.0.0.1",
                 "--port",
@@ -102,11 +99,25 @@ def children(ports: Ports) -> list[Child]:
                 "--log-level",
                 "warn",
             ],
+            restart=False,
+            cwd=PROJECT_ROOT,
+            log_dir=state,
         ),
-        Child("mail", [python, "-m", "notifications.catcher", "--port", str(ports.smtp)]),
-        Child("worker", [python, "-m", "worker"]),
+        Child(
+            "mail",
+            "mail catcher",
+            [
+                *(python, "-m", "notifications.catcher"),
+                *("--port", str(ports.smtp), "--maildir", env["CVT_DEV_MAIL_DIR"]),
+            ],
+            may_stop=True,
+            cwd=PROJECT_ROOT,
+            log_dir=state,
+        ),
+        Child("worker", "worker", [python, "-m", "worker"], cwd=PROJECT_ROOT, log_dir=state),
         Child(
             "api",
+            "web app",
             [
                 python,
                 "-m",
@@ -118,6 +129,8 @@ def children(ports: Ports) -> list[Child]:
                 "--port",
                 str(ports.api),
             ],
+            cwd=PROJECT_ROOT,
+            log_dir=state,
         ),
     ]
 
@@ -133,25 +146,6 @@ def _wait_for_port(port: int, timeout: float = 60) -> None:
         if time.monotonic() > deadline:
             raise RuntimeError(f"nothing answered on port {port} after {timeout:.0f}s")
         time.sleep(0.2)
-
-
-_reported: set[int] = set()
-
-
-def _mail_catcher_stopped(child: Child, ports: Ports) -> bool:
-    """The mail catcher may be stopped (to see an SMTP outage): the rest keeps running, mail
-    waits in the outbox and goes out once a catcher listens on the port again."""
-    process = child.process
-    if process is None or process.poll() is None:
-        return False
-    if process.pid not in _reported:
-        _reported.add(process.pid)
-        print(
-            f"The mail catcher stopped (exit {process.returncode}). Mail waits in the outbox and "
-            f"is sent when it is back: .venv/bin/python -m notifications.catcher --port "
-            f"{ports.smtp}"
-        )
-    return True
 
 
 def prepare(env: dict[str, str]) -> None:
@@ -193,14 +187,16 @@ def prepare(env: dict[str, str]) -> None:
 
 def run() -> int:
     ports = Ports()
-    VAR.mkdir(exist_ok=True)
+    state = local.state_dir()
+    state.mkdir(parents=True, exist_ok=True)
     for name, port in vars(ports).items():
         if _port_busy(port):
             print(f"Port {port} ({name}) is in use: stop what runs there, or set CVT_DEV_*_PORT.")
             return 1
-    env = environment(ports)
-    procs = children(ports)
+    env = environment(ports, state)
+    procs = children(ports, state, env)
     stopping = False
+    code: int | None = None
 
     def stop(*_: object) -> None:
         nonlocal stopping
@@ -209,13 +205,14 @@ def run() -> int:
     signal.signal(signal.SIGINT, stop)
     signal.signal(signal.SIGTERM, stop)
     try:
-        print("Starting Community Voice (logs in var/*.log) …")
+        print(f"Starting Community Voice (logs in {state}/*.log) …", flush=True)
         procs[0].start(env)
         _wait_for_port(ports.temporal)
         prepare(env)
         for child in procs[1:]:
             child.start(env)
         _wait_for_port(ports.api)
+        settings = local.write_settings(state, env, SHARED)
         print(
             f"""
   Community Voice is running.
@@ -225,23 +222,17 @@ def run() -> int:
       (payloads are encrypted: to read them there, see "Encrypted Temporal payloads" in README)
   Staff sign-in (demo): lead@example.org, cvlead@example.org, admin@example.org,
     viewer@example.org — password: community-voice-demo
+  Other cvt commands (.venv/bin/cvt) use these settings from any folder ({settings.name}).
   Press Ctrl-C to stop. Running it again resumes the same cases and timers.
-"""
+""",
+            flush=True,
         )
-        while not stopping:
-            for child in procs:
-                if child.name == "mail" and _mail_catcher_stopped(child, ports):
-                    continue
-                if child.process is not None and child.process.poll() is not None:
-                    print(
-                        f"{child.name} stopped (exit {child.process.returncode}); "
-                        f"see var/{child.name}.log"
-                    )
-                    stopping = True
+        while not stopping and code is None:
+            code = watch(procs, env, lambda line: print(line, flush=True))
             time.sleep(0.5)
     finally:
-        print("Stopping …")
+        print("Stopping …", flush=True)
         for child in reversed(procs):
             child.stop()
-        print("Stopped.")
-    return 0
+        print("Stopped.", flush=True)
+    return code or 0

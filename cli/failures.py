@@ -110,17 +110,32 @@ class App(typer.Typer):
 
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
         try:
-            return super().__call__(*args, **kwargs)
-        except Exception as error:  # noqa: BLE001 - each one becomes a line; see CVT_DEBUG
-            known = explain(error)
-            if os.environ.get("CVT_DEBUG") and known is None:
+            super().__call__(*args, **kwargs)
+            code: int | str | None = 0
+        except SystemExit as done:
+            code = done.code
+        except Exception as error:
+            if os.environ.get("CVT_DEBUG"):
                 raise
-            if known is None:
-                known = (
-                    f"cvt stopped on an unexpected error ({type(error).__name__}: "
-                    f"{_first_line(error)}). Run it again with CVT_DEBUG=1 to see where, and "
-                    "report it.",
-                    UNAVAILABLE,
-                )
-            typer.echo(known[0], err=True)
-            sys.exit(known[1])
+            line, code = explain(error) or (
+                f"cvt stopped on an unexpected error ({type(error).__name__}: "
+                f"{_first_line(error)}). Run it again with CVT_DEBUG=1 to see where, and "
+                "report it.",
+                UNAVAILABLE,
+            )
+            typer.echo(line, err=True)
+        _exit(code)
+
+
+def _exit(code: int | str | None) -> NoReturn:
+    """Exit with ``code``. Once the Temporal client has been loaded, skip the interpreter's
+    teardown: its Rust threads can abort a finished process there ("PyGILState_Release",
+    temporalio/sdk-python#300), turning a clean exit into a crash."""
+    if "temporalio.bridge" not in sys.modules:
+        sys.exit(code)
+    if isinstance(code, str):
+        typer.echo(code, err=True)
+        code = UNAVAILABLE
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(code or 0)

@@ -65,15 +65,14 @@ def import_sessions_command(
 
     from cli import connect
     from models.audit import Actor, ActorKind
-    from services.import_files import read_file
+    from services.import_files import FileProblem, read_file
     from services.importer import import_sessions
 
-    items = read_file(
-        file.name,
-        file.read_text(encoding="utf-8-sig"),
-        board=board,
-        decisions=_decisions(decide or [], decisions_file),
-    )
+    answers = _decisions(decide or [], decisions_file)
+    try:
+        items = read_file(str(file), _text(file), board=board, decisions=answers)
+    except FileProblem as problem:
+        _fail([str(problem)])
     actor = Actor(kind=ActorKind.importer, name=f"Import of {file.name}")
 
     async def go() -> ImportReport:
@@ -102,6 +101,8 @@ def import_sessions_command(
             typer.echo(f"    lacks: {gap}")
         for line in item.noted:
             typer.echo(f"    noted, not tracked: {line}")
+        if item.source_note:
+            typer.echo(f"    source note: {item.source_note}")
     if not report.ok:
         problems = []
         if report.bad:
@@ -116,13 +117,24 @@ def import_sessions_command(
                 "run it again."
             )
         _fail([*problems, *(["Dry run: nothing was written."] if dry_run else [])])
+    there = sum(1 for i in report.sessions if i.status == "already imported")
+    skipped = sum(1 for i in report.sessions if i.skipped)
+    new = len(report.sessions) - there - skipped
+    typer.echo(
+        f"{new} {'to import' if dry_run else 'imported'}, {there} already there"
+        + (f", {skipped} skipped as decided." if skipped else ".")
+    )
     if dry_run:
         typer.echo("Dry run: nothing was written.")
-    else:
-        new = sum(1 for i in report.sessions if i.status == "imported")
-        skipped = sum(1 for i in report.sessions if i.skipped)
-        there = len(report.sessions) - new - skipped
-        typer.echo(
-            f"{new} imported, {there} already there"
-            + (f", {skipped} skipped as decided." if skipped else ".")
+
+
+def _text(file: Path) -> str:
+    try:
+        return file.read_text(encoding="utf-8-sig")
+    except UnicodeDecodeError:
+        _fail(
+            [
+                f"{file} is not UTF-8 text: save it as UTF-8 (in a spreadsheet, as CSV UTF-8) "
+                "and run it again."
+            ]
         )

@@ -1,7 +1,8 @@
 """Reading an import file: JSON (the board papers, or this product's export) or CSV.
 
 Every record keeps the line of the file it starts on, so that each bad one can be reported
-where it is.
+where it is. A file that holds no records at all (empty, not JSON, no sessions, no header)
+raises ``FileProblem``: one sentence that names the file.
 """
 
 from __future__ import annotations
@@ -18,24 +19,41 @@ from services.import_records import ImportedSession, read_board_papers
 EXPORT_FORMAT = "community-voice-export"
 
 
+class FileProblem(ValueError):
+    """The file as a whole cannot be read as sessions; the message names it."""
+
+
 def read_file(
     name: str, text: str, *, board: str, decisions: Mapping[str, str] | None = None
 ) -> list[ImportedSession]:
     """Sessions from a ``.json`` or ``.csv`` file (the board papers' shape or our export);
     ``decisions`` answer the questions records raise (``import_decisions.py``)."""
+    if not text.strip():
+        raise FileProblem(f"No sessions found in {name}: the file is empty.")
     if name.lower().endswith(".csv"):
-        return read_csv(text, board=board, decisions=decisions)
+        items = read_csv(text, board=board, decisions=decisions, name=name)
+    else:
+        items = _read_json(name, text, board=board, decisions=decisions)
+    if not items:
+        raise FileProblem(f"No sessions found in {name}.")
+    return items
+
+
+def _read_json(
+    name: str, text: str, *, board: str, decisions: Mapping[str, str] | None
+) -> list[ImportedSession]:
     try:
         data = json.loads(text)
     except json.JSONDecodeError as error:
-        bad = ImportedSession(number=1, source_ref="(file)", line=error.lineno)
-        bad.errors.append(f"not valid JSON: {error.msg} (column {error.colno})")
-        return [bad]
+        raise FileProblem(
+            f"{name} is not valid JSON: {error.msg} at line {error.lineno}, column {error.colno}."
+        ) from None
     records = data.get("sessions") if isinstance(data, dict) else data
     if not isinstance(records, list):
-        bad = ImportedSession(number=1, source_ref="(file)", line=1)
-        bad.errors.append("expected a list of sessions, or this product's export")
-        return [bad]
+        raise FileProblem(
+            f"{name} holds no list of sessions: give a JSON list of sessions (as in demo/), or "
+            "this product's export (cvt export)."
+        )
     return read_board_papers(
         records, board=board, lines=json_record_lines(text), decisions=decisions
     )
@@ -77,17 +95,19 @@ REQUIRED_CSV = {"session_ref", "status"}
 
 
 def read_csv(
-    text: str, *, board: str, decisions: Mapping[str, str] | None = None
+    text: str,
+    *,
+    board: str,
+    decisions: Mapping[str, str] | None = None,
+    name: str = "the file",
 ) -> list[ImportedSession]:
     reader = csv_files.read_rows(text)
     missing = REQUIRED_CSV - set(reader.fieldnames or [])
     if missing or not ({"meeting_date", "board_month"} & set(reader.fieldnames or [])):
-        bad = ImportedSession(number=1, source_ref="(header)", line=1)
-        bad.errors.append(
-            "the first line must name the columns; needed: session_ref, status and "
-            "meeting_date or board_month (see 'cvt export --format csv')"
+        raise FileProblem(
+            f"The first line of {name} must name the columns; needed: session_ref, status and "
+            "meeting_date or board_month (see 'cvt export --format csv')."
         )
-        return [bad]
     grouped: dict[str, dict[str, Any]] = {}
     problems: dict[str, list[str]] = {}
     last_line = 1

@@ -58,6 +58,8 @@ class ImportedSession:
     decision: Decision | None = None
     questions: list[str] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
+    #: What the source says about the record itself (kept with the case, not a lack).
+    source_note: str | None = None
     status: str = "checked"
 
     @property
@@ -70,6 +72,11 @@ class ImportedSession:
         for index, gaps in enumerate(self.action_gaps, start=1):
             out += [f"action {index}: {gap}" for gap in gaps]
         return out
+
+    @property
+    def recorded_gaps(self) -> list[str]:
+        """What the case keeps as missing from its record (with the source's own note)."""
+        return self.gaps + ([f"source note: {self.source_note}"] if self.source_note else [])
 
     @property
     def where(self) -> str:
@@ -208,7 +215,7 @@ def _session(record: dict[str, Any], item: ImportedSession) -> None:
         action_gaps.append(lacks)
         emails.append(a.get("owner_email"))
     if record.get("note"):
-        gaps.append(f"source note: {record['note']}")
+        item.source_note = str(record["note"])
     outcome = decide_no_specific_action(record, item, CaseOutcome(status), actions)
     item.noted += [str(n) for n in record.get("noted") or [] if n]
     item.body = CaseCreate.model_validate(

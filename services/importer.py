@@ -104,7 +104,15 @@ async def import_sessions(
         item.board = item.board or board
     _check(commands, items, actor)
     report = ImportReport(sessions=items, dry_run=dry_run)
-    if dry_run or not report.ok:
+    if not report.ok:
+        return report
+    if dry_run:
+        with commands.sessions() as session:
+            for item in items:
+                if item.skipped:
+                    item.status = "skipped, as decided"
+                elif _imported_before(session, item):
+                    item.status = "already imported"
         return report
     rows = _store_all(commands, items, actor)
     for item, row in zip(items, rows, strict=True):
@@ -119,6 +127,21 @@ async def import_sessions(
     return report
 
 
+def _import_key(item: ImportedSession) -> str:
+    return f"import:{item.board}:{item.source_ref}"
+
+
+def _imported_before(session: Session, item: ImportedSession) -> bool:
+    """Stored by an earlier import (delivered or not), or the case is there already."""
+    stored = session.exec(
+        select(InboxCommand.id).where(InboxCommand.idempotency_key == _import_key(item))
+    ).first()
+    return (
+        stored is not None
+        or session.get(Case, case_id_for(item.board, item.source_ref)) is not None
+    )
+
+
 def _store_all(
     commands: Commands, items: list[ImportedSession], actor: Actor
 ) -> list[InboxCommand | None]:
@@ -130,14 +153,11 @@ def _store_all(
             if item.skipped:
                 out.append(None)
                 continue
-            key = f"import:{item.board}:{item.source_ref}"
-            case_id = case_id_for(item.board, item.source_ref)
-            existing = session.exec(
-                select(InboxCommand).where(InboxCommand.idempotency_key == key)
-            ).first()
-            if existing is not None or session.get(Case, case_id) is not None:
+            if _imported_before(session, item):
                 out.append(None)
                 continue
+            key = _import_key(item)
+            case_id = case_id_for(item.board, item.source_ref)
             command_id = uuid.uuid4()
             case_input = intake.case_input(
                 session,
@@ -148,7 +168,7 @@ def _store_all(
                 case_id=case_id,
                 historical=True,
                 source_ref=item.source_ref,
-                gaps=item.gaps,
+                gaps=item.recorded_gaps,
                 action_gaps=item.action_gaps,
                 outcome_reflection=item.outcome_reflection,
                 meeting_month_only=item.month_only,

@@ -84,6 +84,11 @@ def check_meeting_date(meeting_date: date, now: datetime) -> None:
         )
 
 
+def check_theme(outcome: CaseOutcome, theme: str | None) -> None:
+    if outcome is CaseOutcome.held and not theme:
+        raise InvalidInput(FieldError("theme", "say what the session was about"))
+
+
 def new_action(
     session: Session,
     spec: ActionCreate,
@@ -137,8 +142,7 @@ def case_input(
     board = get_board(session, body.board)
     if not historical:
         check_meeting_date(body.meeting_date, now)
-        if body.outcome is CaseOutcome.held and not body.theme:
-            raise InvalidInput(FieldError("theme", "say what the session was about"))
+        check_theme(body.outcome, body.theme)
     case_id = case_id or uuid.uuid4()
     record = CaseRecord(
         id=case_id,

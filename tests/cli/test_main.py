@@ -125,7 +125,9 @@ def test_import_dry_run_reports_what_each_session_lacks_and_asks_what_it_cannot_
         "    noted, not tracked: Board expressed desire to visit the BBBC in future"
         in decided.stdout
     )
-    assert decided.stdout.strip().endswith("Dry run: nothing was written.")
+    assert decided.stdout.strip().endswith(
+        "15 to import, 0 already there.\nDry run: nothing was written."
+    )
     from_file = cvt(
         "import", str(DEMO), "--dry-run", "--decisions", str(DEMO.parent / "decisions.json"),
         engine=engine,
@@ -185,4 +187,4 @@ async def test_case_start_records_a_session_from_a_file(
     bad.write_text(json.dumps({"board": "tht", "meeting_date": "yesterday"}))
     result = cvt("case", "start", str(bad), engine=engine)
     assert result.returncode == 2
-    assert "meeting_date: Input should be a valid date" in result.stderr
+    assert "meeting_date: 'yesterday' is not a date: write it as YYYY-MM-DD" in result.stderr
