@@ -18,7 +18,7 @@ from typing import Any
 from sqlmodel import Session, col, select
 
 from activities.report_rows import SessionFacts
-from models.action import Action, ActionStatus, RagChange
+from models.action import RECORDED_STATUS_LABELS, STATUS_LABELS, Action, ActionStatus, RagChange
 from models.audit import AuditEvent
 from models.case import CaseOutcome
 from models.policy import LONDON
@@ -105,6 +105,7 @@ def annual_figures(
             session, actions, meeting, start=start, end=end, as_of=as_of
         ),
         "actions_by_partner": actions_by_partner(actions, as_of),
+        "actions_by_status": actions_by_status(actions, as_of),
     }
 
 
@@ -188,3 +189,26 @@ def actions_by_partner(actions: Sequence[Action], as_of: datetime) -> list[dict[
             g["closed"] += 1
             g["on_time"] += 1 if a.closed_on_time else 0
     return sorted(groups.values(), key=lambda g: (-g["agreed"], g["partner"]))
+
+
+#: An action closed after the period's end was still open at its end.
+OPEN_AT_THE_END = "Still open at the end of the period"
+
+
+def actions_by_status(actions: Sequence[Action], as_of: datetime) -> list[dict[str, Any]]:
+    """How many actions had each status, as recorded, at the end of the period (a chart that
+    says something true even where nothing was rated, as for imported history)."""
+    counts: dict[str, int] = {}
+    for a in actions:
+        if a.closed_at is not None and a.closed_at > as_of:
+            label = OPEN_AT_THE_END
+        elif a.is_history and a.recorded_status is not None:
+            label = f"{RECORDED_STATUS_LABELS[a.recorded_status]} (as recorded)"
+        else:
+            label = STATUS_LABELS[a.status]
+        counts[label] = counts.get(label, 0) + 1
+    order = [*STATUS_LABELS.values()]
+    return [
+        {"status": label, "count": n}
+        for label, n in sorted(counts.items(), key=lambda kv: (kv[0] not in order, -kv[1], kv[0]))
+    ]

@@ -36,6 +36,12 @@ class BoardBase(SQLModel):
     cv_lead_name: str = Field(min_length=1, max_length=200)
     cv_lead_email: EmailStr = Field(max_length=320)
     officials_in_public: OfficialsInPublic = enum_column(OfficialsInPublic, OfficialsInPublic.named)
+    # The cover sheet of the board's papers; empty means the wording in services/report_cover.
+    paper_agenda_item: str | None = Field(default=None, max_length=200)
+    paper_author: str | None = Field(default=None, max_length=200)
+    paper_presenter: str | None = Field(default=None, max_length=200)
+    paper_purpose: str | None = Field(default=None, max_length=1000)
+    paper_recommendation: str | None = Field(default=None, max_length=2000)
 
 
 class BoardCreate(CleanText, BoardBase):
@@ -49,6 +55,11 @@ class BoardUpdate(CleanText, SQLModel):
     cv_lead_name: str | None = Field(default=None, min_length=1, max_length=200)
     cv_lead_email: EmailStr | None = None
     officials_in_public: OfficialsInPublic | None = None
+    paper_agenda_item: str | None = Field(default=None, max_length=200)
+    paper_author: str | None = Field(default=None, max_length=200)
+    paper_presenter: str | None = Field(default=None, max_length=200)
+    paper_purpose: str | None = Field(default=None, max_length=1000)
+    paper_recommendation: str | None = Field(default=None, max_length=2000)
     policy: Policy | None = None
 
 

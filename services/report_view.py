@@ -19,6 +19,7 @@ from models.report import (
     RowSection,
 )
 from models.text import printable
+from services.report_cover import cover_lines, status_word
 
 #: NHS.UK colours for RAG cells, with a text colour that keeps contrast (the word is always
 #: there too: never colour alone).
@@ -71,6 +72,9 @@ class ReportView:
     figures: list[tuple[str, str]] = field(default_factory=list)
     chart_data: dict[str, Any] = field(default_factory=dict)
     digest: list[tuple[str, list[str]]] = field(default_factory=list)
+    #: The cover sheet (label, value) and the footer's status word: ``report_cover``.
+    cover: list[tuple[str, str]] = field(default_factory=list)
+    status_word: str = "DRAFT"
     #: The digest's sections for the page: each heading's lines under their group (a partner or
     #: an owner; None where a section is not grouped).
     digest_groups: list[tuple[str, list[tuple[str | None, list[str]]]]] = field(
@@ -80,6 +84,7 @@ class ReportView:
     def __post_init__(self) -> None:
         self.title, self.board_name = printable(self.title), printable(self.board_name)
         self.lines = [printable(line) for line in self.lines]
+        self.cover = [(label, printable(value)) for label, value in self.cover]
 
     @property
     def kind_label(self) -> str:
@@ -168,7 +173,9 @@ def build_view(
     board_name: str,
     *,
     delivery: str | None = None,
+    board: Any = None,
 ) -> ReportView:
+    """The report as people read it; ``board`` (its settings) words the cover sheet."""
     lines = [
         f"{board_name}. Period: {long_date(report.period_start)} to "
         f"{long_date(report.period_end)}.",
@@ -191,7 +198,13 @@ def build_view(
                 )
             )
     view = ReportView(
-        report=report, board_name=board_name, title=report.title, lines=lines, tables=tables
+        report=report,
+        board_name=board_name,
+        title=report.title,
+        lines=lines,
+        tables=tables,
+        cover=cover_lines(report, board_name, board),
+        status_word=status_word(report),
     )
     if annual and "figures" in report.content:
         view.figures = figure_lines(report.content["figures"])

@@ -108,7 +108,9 @@ def detail(*, session: Session, report_id: uuid.UUID) -> ReportDetail:
 
 def view(*, session: Session, report_id: uuid.UUID) -> ReportView:
     report, rows, board = get_report(session=session, report_id=report_id)
-    return build_view(report, list(rows), board.name, delivery=digest_delivery(session, report))
+    return build_view(
+        report, list(rows), board.name, delivery=digest_delivery(session, report), board=board
+    )
 
 
 def digest_delivery(session: Session, report: Report) -> str | None:
@@ -144,7 +146,7 @@ def public_view(*, session: Session, report_id: uuid.UUID) -> ReportView:
     applied, and consent checked again now (``names_check.public_rows``)."""
     report, rows, board = get_report(session=session, report_id=report_id)
     shown = names_check.public_rows(session=session, report=report, rows=rows)
-    return build_view(report, shown, board.name)
+    return build_view(report, shown, board.name, board=board)
 
 
 def edit_comment(

@@ -231,9 +231,9 @@ async def test_demo_data_quarterly_and_annual_tables_in_word_pdf_and_csv(
         if r["actions"] and r["board_month"] < "2023-12" and r["id"] != "AR-2023-10"
     ], "October 2023 was decided 'no specific action': its item is noted, not tracked"
 
-    view = build_view(q_report, q_rows, board.name)
+    view = build_view(q_report, q_rows, board.name, board=board)
     document = Document(io.BytesIO(report_render.to_docx(view)))
-    table = document.tables[0]
+    table = document.tables[1]  # after the cover sheet
     assert tuple(c.text for c in table.rows[0].cells) == QUARTERLY_COLUMNS
     for docx_row, row in zip(table.rows[1:], period, strict=True):
         cells = docx_row.cells
@@ -246,7 +246,7 @@ async def test_demo_data_quarterly_and_annual_tables_in_word_pdf_and_csv(
         assert fill == (
             [] if row.rag is None else [{"green": "007F3B", "amber": "FFB81C"}[row.rag]]
         )
-    assert len(document.tables[1].rows) == 1 + len(carried)
+    assert len(document.tables[2].rows) == 1 + len(carried)
 
     pdf = PdfReader(io.BytesIO(report_render.to_pdf(view)))
     text = " ".join(" ".join(page.extract_text().split()) for page in pdf.pages)
@@ -271,15 +271,20 @@ async def test_demo_data_quarterly_and_annual_tables_in_word_pdf_and_csv(
     ]
 
     # Annual: the board's own table, one row per session, "Outcome and reflection" as written.
-    a_view = build_view(a_report, a_rows, board.name)
+    a_view = build_view(a_report, a_rows, board.name, board=board)
     annual_doc = Document(io.BytesIO(report_render.to_docx(a_view)))
-    assert len(annual_doc.inline_shapes) == 2, "two charts, as images"
+    assert [c.title for c in report_render.charts(a_view)] == [
+        "Sessions by outcome",
+        "Actions by status as recorded",
+        "Actions by partner",
+    ], "imported history has no ratings: charts of what was recorded instead"
+    assert len(annual_doc.inline_shapes) == 3, "the charts, as images"
     session_table = annual_doc.tables[-1]
     assert tuple(c.text for c in session_table.rows[0].cells) == ANNUAL_COLUMNS
     assert [(r.cells[0].text, r.cells[3].text) for r in session_table.rows[1:]] == [
         (month_year(date.fromisoformat(r["board_month"] + "-01")), r["outcome"]) for r in records
     ]
-    figures = {r.cells[0].text: r.cells[1].text for r in annual_doc.tables[0].rows}
+    figures = {r.cells[0].text: r.cells[1].text for r in annual_doc.tables[1].rows}
     assert figures["Sessions held"] == "14 (of which 1 with no specific action)"
     assert figures["Sessions cancelled"] == "1"
     assert figures["Actions agreed"] == str(demo_actions())
