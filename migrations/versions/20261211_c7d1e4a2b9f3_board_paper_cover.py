@@ -1,7 +1,7 @@
 """board paper cover sheet: agenda item, author, presenter, purpose, recommendation
 
 Revision ID: c7d1e4a2b9f3
-Revises: b5e2d7c9a41f
+Revises: e3a7c5d1f9b2
 Create Date: 2026-12-11 10:00:00.000000
 """
 from collections.abc import Sequence
@@ -13,7 +13,7 @@ from alembic import op
 
 
 revision: str = 'c7d1e4a2b9f3'
-down_revision: str | None = 'b5e2d7c9a41f'
+down_revision: str | None = 'e3a7c5d1f9b2'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -1,7 +1,7 @@
 """equality_response: presenters' optional, self-described equality monitoring answers
 
 Revision ID: d2e8f4a6b1c3
-Revises: c7d4e1a9b3f6
+Revises: 1ffe36198dde
 Create Date: 2026-12-16 05:00:00.000000
 """
 from collections.abc import Sequence
@@ -13,7 +13,7 @@ from alembic import op
 import models.base
 
 revision: str = 'd2e8f4a6b1c3'
-down_revision: str | None = 'c7d4e1a9b3f6'
+down_revision: str | None = '1ffe36198dde'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

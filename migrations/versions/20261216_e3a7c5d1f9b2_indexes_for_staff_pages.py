@@ -2,7 +2,7 @@
 sessions by meeting, the escalation queue
 
 Revision ID: e3a7c5d1f9b2
-Revises: c7d4e1a9b3f6
+Revises: d2e8f4a6b1c3
 Create Date: 2026-12-16 10:00:00.000000
 """
 from collections.abc import Sequence
@@ -13,7 +13,7 @@ from alembic import op
 
 
 revision: str = 'e3a7c5d1f9b2'
-down_revision: str | None = 'c7d4e1a9b3f6'
+down_revision: str | None = 'd2e8f4a6b1c3'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
