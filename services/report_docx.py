@@ -56,7 +56,7 @@ def to_docx(view: ReportView) -> bytes:
     if view.figures:
         heading(doc, "Figures", 2)
         figures: list[list[CellSpec]] = [
-            [(k, None, False), (v, None, False)] for k, v in view.figures
+            [(k, None, None, NONE), (v, None, None, NONE)] for k, v in view.figures
         ]
         _table(doc, ("", ""), figures, header=False, widths=(16.0, 10.7))
         for chart in charts(view):
@@ -89,7 +89,8 @@ def heading(doc: Any, text: str, level: int) -> None:
 
 def _rows(table_view: Table) -> list[list[CellSpec]]:
     return [
-        [(cell.text, cell.fill, cell.rag is not None) for cell in row] for row in table_view.rows
+        [(c.text, c.fill, c.ink if c.rag else None, FIRST if c.rag else NONE) for c in row]
+        for row in table_view.rows
     ]
 
 
@@ -109,10 +110,6 @@ def _cell(spec: CellSpec, width: int, keep: bool) -> str:
         for i, line in enumerate(text.split("\n"))
     )
     return f'<w:tc><w:tcPr><w:tcW w:w="{width}" w:type="dxa"/>{shading}</w:tcPr>{paragraphs}</w:tc>'
-
-
-CellSpec = tuple[str, str | None, str | None, int]
-NONE, FIRST, ALL = 0, 1, 2
 
 
 def _table(
