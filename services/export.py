@@ -19,7 +19,7 @@ from models.board import Board
 from models.case import Case
 from models.formatting import month_year
 from models.presenter import Presenter
-from services import csv_files
+from services import consent, csv_files
 from services.import_files import CSV_COLUMNS, EXPORT_FORMAT
 
 PRESENTER_FIELDS = (
@@ -55,6 +55,8 @@ def export_sessions(session: Session, *, board: str | None = None) -> dict[str, 
         .order_by(col(ActionUpdate.at))
     ):
         updates.setdefault(u.action_id, []).append(u)
+    records = consent.records(session, [p.id for ps in presenters.values() for p in ps])
+    named = {p.id for ps in presenters.values() for p in ps if consent.named(p, records)}
     shared = _sharing_a_month([c for c, _ in cases])
     return {
         "format": EXPORT_FORMAT,
@@ -62,7 +64,7 @@ def export_sessions(session: Session, *, board: str | None = None) -> dict[str, 
         "exported_at": utcnow().isoformat(),
         "sessions": [
             {
-                **_session(c, b, presenters.get(c.id, []), actions.get(c.id, []), updates),
+                **_session(c, b, presenters.get(c.id, []), actions.get(c.id, []), updates, named),
                 **({"import_decision": "same_meeting"} if c.id in shared else {}),
             }
             for c, b in cases
@@ -92,7 +94,10 @@ def _session(
     presenters: list[Presenter],
     actions: list[Action],
     updates: dict[uuid.UUID, list[ActionUpdate]],
+    named: set[uuid.UUID] | None = None,
 ) -> dict[str, Any]:
+    """One session as the export writes it (``consent_to_publish_name``: the consent record as
+    it is now, so a withdrawal is carried)."""
     return {
         "id": session_ref(c),
         "case_id": str(c.id),
@@ -105,7 +110,12 @@ def _session(
         "theme": c.theme,
         "said": c.said,
         "presenters": [
-            {k: getattr(p, k) for k in PRESENTER_FIELDS if getattr(p, k) is not None}
+            {
+                **{k: getattr(p, k) for k in PRESENTER_FIELDS if getattr(p, k) is not None},
+                "consent_to_publish_name": p.id in named
+                if named is not None
+                else p.consent_to_publish_name,
+            }
             for p in presenters
         ],
         "actions": [
