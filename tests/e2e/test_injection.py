@@ -43,6 +43,7 @@ from services.import_files import read_file
 from tests.factories import add_board, add_owner, staff_headers
 from tests.helpers import eventually
 from tests.live import LiveApp, app_settings, serve_app
+from tests.public_text_fixtures import decide_every_place
 from tests.staff import StaffBrowser, csrf_token, signed_in, text_of
 from tests.world import today
 from worker.build import build_worker
@@ -412,6 +413,8 @@ async def _report_outputs(
         headers=cv_lead,
     )
     assert comment.status_code == 422 and comment.json()["errors"][0]["field"] == "comment"
+    with sessions() as session:  # the corpus's presenters are named in its text: decided first
+        assert decide_every_place(session, report_id) > 0
     for step in ("approve", "publish"):
         done = await http.post(f"/api/v1/reports/{report_id}/{step}", headers=cv_lead)
         assert done.status_code == 200, done.text
