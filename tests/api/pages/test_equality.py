@@ -17,6 +17,8 @@ async def test_a_presenter_describes_themselves_from_their_link(site: LinkSite) 
     url = site.links.presenter_url(site.case_id, site.presenter().id) + "/about-you"
     path = url.removeprefix(site.live.base_url)
     async with site.browser() as browser:
+        confirm = await browser.get(path.removesuffix("/about-you"))
+        assert 'href="' + path + '"' in confirm.text, "the presenter's page links to it"
         page = await browser.get(path)
         assert page.status_code == 200
         words = text_of(page.text)
@@ -53,6 +55,7 @@ async def test_staff_record_answers_and_the_report_suppresses_small_numbers(
     her_id, case_id = hasina_world(sessions)
     lead = await staff("engagement_lead")
     base = f"/cases/{case_id}/presenters/{her_id}/equality"
+    assert f'href="{base}"' in (await lead.get(f"/cases/{case_id}")).text
     assert (await lead.get(base)).status_code == 200
     done = await lead.submit(base, {"ethnicity": "Bangladeshi", "religion": "Muslim"})
     assert done.status_code == 303
