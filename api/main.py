@@ -15,7 +15,16 @@ from temporalio.client import Client
 from api import error_pages, errors, openapi
 from api.head import HeadAsGet
 from api.headers import SecurityHeaders, inline_script_hashes, page_policy
-from api.pages import devmail, docs, info, owner, presenter, presenter_consent, staff
+from api.pages import (
+    devmail,
+    docs,
+    info,
+    owner,
+    presenter,
+    presenter_consent,
+    presenter_equality,
+    staff,
+)
 from api.pages import report_drafts as report_draft_pages
 from api.pages import reports as report_pages
 from api.request_guard import RequestGuard
@@ -130,6 +139,7 @@ def create_app(
     app.include_router(owner.router)
     app.include_router(presenter.router)
     app.include_router(presenter_consent.router)
+    app.include_router(presenter_equality.router)
     if settings.environment in ("development", "test"):
         app.include_router(devmail.router)
     app.include_router(report_pages.router)

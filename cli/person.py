@@ -53,15 +53,24 @@ def erase(
             maildir=settings.dev_mail_dir if settings.environment != "production" else None,
         )
         if result.already:
-            typer.echo(f"Already erased: now {result.pseudonym}.")
-            return
-        changed = sum(result.rows.values())
-        typer.echo(
-            f"Erased: now {result.pseudonym}. {changed} row(s) rewritten, "
-            f"{result.outbox_removed} message(s) removed from the outbox, "
-            f"{result.mail_removed} from the mail archive; "
-            f"{len(result.workflows)} open workflow(s) told."
-        )
+            typer.echo(
+                f"Already erased: now {result.pseudonym}; "
+                f"{len(result.workflows)} open workflow(s) told again."
+            )
+        else:
+            changed = sum(result.rows.values())
+            typer.echo(
+                f"Erased: now {result.pseudonym}. {changed} row(s) rewritten, "
+                f"{result.outbox_removed} message(s) removed from the outbox, "
+                f"{result.mail_removed} from the mail archive; "
+                f"{len(result.workflows)} open workflow(s) told."
+            )
+        if result.unreached:
+            typer.echo(
+                f"{len(result.unreached)} open workflow(s) could not be reached (is Temporal "
+                "running?): run this command again once it is.",
+                err=True,
+            )
 
     try:
         asyncio.run(run())

@@ -18,7 +18,7 @@ from pathlib import Path
 
 from sqlmodel import Session, col, select
 from temporalio.client import Client
-from temporalio.service import RPCError
+from temporalio.service import RPCError, RPCStatusCode
 
 from models.action import Action
 from models.audit import Actor, AuditEvent
@@ -46,7 +46,8 @@ class ErasureResult:
     rows: dict[str, int] = field(default_factory=dict)
     outbox_removed: int = 0
     mail_removed: int = 0
-    workflows: list[str] = field(default_factory=list)
+    workflows: list[str] = field(default_factory=list)  # open workflows told
+    unreached: list[str] = field(default_factory=list)  # to tell again (erase again)
     words: list[str] = field(default_factory=list, repr=False)
 
 
@@ -83,6 +84,13 @@ def _outbox_to(session: Session, presenter: Presenter) -> list[OutboxMessage]:
     ]
 
 
+def _open_workflows(session: Session, case_id: uuid.UUID) -> list[str]:
+    open_actions = session.exec(
+        select(Action.id).where(Action.case_id == case_id).where(col(Action.closed_at).is_(None))
+    ).all()
+    return [case_workflow_id(case_id)] + [action_workflow_id(a) for a in open_actions]
+
+
 def erase_rows(session: Session, presenter_id: uuid.UUID, by: Actor) -> ErasureResult:
     presenter = session.get(Presenter, presenter_id)
     if presenter is None:
@@ -90,8 +98,10 @@ def erase_rows(session: Session, presenter_id: uuid.UUID, by: Actor) -> ErasureR
     case = session.get(Case, presenter.case_id)
     assert case is not None
     done = session.get(Erasure, presenter_id)
-    if done is not None:
-        return ErasureResult(presenter.id, case.id, done.pseudonym, already=True)
+    if done is not None:  # tell the open workflows again: one may have been unreachable
+        again = ErasureResult(presenter.id, case.id, done.pseudonym, already=True)
+        again.workflows = _open_workflows(session, case.id)
+        return again
     name = _next_pseudonym(session, presenter, case)
     needles = Needles.of(presenter.name, presenter.email)
     person = personal_rows.Person(
@@ -142,10 +152,7 @@ def erase_rows(session: Session, presenter_id: uuid.UUID, by: Actor) -> ErasureR
             },
         )
     )
-    open_actions = session.exec(
-        select(Action.id).where(Action.case_id == case.id).where(col(Action.closed_at).is_(None))
-    ).all()
-    result.workflows = [case_workflow_id(case.id)] + [action_workflow_id(a) for a in open_actions]
+    result.workflows = _open_workflows(session, case.id)
     session.commit()
     return result
 
@@ -159,25 +166,32 @@ async def erase_presenter(
     maildir: Path | None = None,
 ) -> ErasureResult:
     """Erase a presenter everywhere this product keeps them (idempotent: a second erasure
-    changes nothing and gives the same pseudonym)."""
+    changes no row, gives the same pseudonym, and tells the open workflows again)."""
 
     def rows() -> ErasureResult:
         with sessions() as session:
             return erase_rows(session, presenter_id, by)
 
     result = await asyncio.to_thread(rows)
-    if result.already:
-        return result
-    if maildir is not None:
+    if maildir is not None and not result.already:
         result.mail_removed = await asyncio.to_thread(forget, maildir, result.words)
     if client is not None:
         signal = ErasePresenter(presenter_id=result.presenter_id, pseudonym=result.pseudonym)
-        reached = []
-        for workflow_id in result.workflows:
+        reached: list[str] = []
+        for n, workflow_id in enumerate(result.workflows):
             try:
                 await client.get_workflow_handle(workflow_id).signal("erase_presenter", signal)
                 reached.append(workflow_id)
-            except RPCError:  # closed (its history ages out) or never started
-                log.info("erasure: %s is not running", workflow_id)
+            except RPCError as error:
+                if error.status is not RPCStatusCode.NOT_FOUND:
+                    result.unreached.append(workflow_id)
+                # NOT_FOUND: closed (its history ages out) or never started
+            except RuntimeError as error:  # Temporal cannot be reached: erase again once it can
+                log.warning("erasure: Temporal unreachable (%s)", error)
+                result.unreached += result.workflows[n:]
+                break
         result.workflows = reached
+    else:
+        result.unreached = list(result.workflows)
+        result.workflows = []
     return result

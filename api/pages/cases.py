@@ -96,6 +96,7 @@ def show_case(
         consents=consent.records(session, [p.id for p in detail.presenters]),
     )
     context["can_record_consent"] = user.can(Permission.record_session)
+    context["can_manage_personal_data"] = user.can(Permission.manage_personal_data)
     return page(request, "cases/show.jinja", context)
 
 

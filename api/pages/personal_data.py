@@ -68,9 +68,10 @@ def _person_page(
             "page_title": who.label,
             "kind": "Presenter" if kind is PersonKind.presenter else "Action owner",
             "archive_url": f"{base}/archive.zip",
-            "erase_url": f"{base}/erase" if kind is PersonKind.presenter and not erased else None,
+            "erase_url": f"{base}/erase" if kind is PersonKind.presenter else None,
             "erased": erased,
-            "done": request.query_params.get("done") == "erased",
+            "done": request.query_params.get("done") in ("erased", "erased-partly"),
+            "partly": request.query_params.get("done") == "erased-partly",
             "back_link": {"href": "/personal-data", "text": "Find someone else"},
         },
     )
@@ -132,11 +133,12 @@ async def erase(person_id: str, request: Request, session: SessionDep, user: Dat
     who = await asyncio.to_thread(_subject, session, PersonKind.presenter, person_id)
     app = request.app.state
     settings = app.settings
-    await erase_presenter(
+    result = await erase_presenter(
         sessions=app.sessions,
         client=app.temporal,
         presenter_id=who.id,
         by=staff_actor(user, request),
         maildir=settings.dev_mail_dir if settings.environment != "production" else None,
     )
-    return RedirectResponse(f"/personal-data/presenters/{who.id}?done=erased", status_code=303)
+    done = "erased-partly" if result.unreached else "erased"
+    return RedirectResponse(f"/personal-data/presenters/{who.id}?done={done}", status_code=303)

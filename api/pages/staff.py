@@ -16,6 +16,7 @@ from api.pages import (
     directory,
     directory_csv,
     directory_owners,
+    equality,
     escalations,
     home,
     intake,
@@ -48,6 +49,7 @@ ROUTERS = [
     boards,
     users,
     personal_data,
+    equality,
 ]
 
 

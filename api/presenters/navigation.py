@@ -15,6 +15,7 @@ MENU = [
     ("RAG board", "/rag-board", Permission.read),
     ("Directory", "/directory/partners", Permission.read),
     ("Reports", "/reports", Permission.read),
+    ("Equality", "/equality-monitoring", Permission.read),
     ("Boards", "/boards", Permission.manage_boards),
     ("Staff accounts", "/users", Permission.manage_users),
     ("Personal data", "/personal-data", Permission.manage_personal_data),
