@@ -53,12 +53,26 @@ RECORDED_STATUS_LABELS = {
 }
 
 
+class RecordedUpdate(SQLModel):
+    """An entry of an action's log as this product's own export gives it."""
+
+    at: datetime
+    kind: str
+    text: str
+    author: str
+    author_kind: str
+    rag_at_time: str
+
+
 class ActionAsRecorded(SQLModel):
     """What a past record says of an action: its status, when it was done, its comment."""
 
     status: RecordedStatus = RecordedStatus.not_known
     done_on: date | None = None
     comment: str | None = None
+    closed_at: datetime | None = None  # this product's own export: the moment it closed
+    closure_note: str | None = None
+    updates: list[RecordedUpdate] = Field(default_factory=list)
 
 
 OWNED = frozenset({ActionStatus.awaiting_acknowledgement, ActionStatus.in_progress})
@@ -245,8 +259,8 @@ def _as_recorded(
     if recorded.status is RecordedStatus.done:
         r.status = ActionStatus.done
         day = recorded.done_on or meeting_date  # done by the record, the day not known
-        r.closed_at = end_of_day(day) if day else r.created_at
-        r.closure_note = recorded.comment
+        r.closed_at = recorded.closed_at or (end_of_day(day) if day else r.created_at)
+        r.closure_note = recorded.closure_note or recorded.comment
     return r
 
 

@@ -112,6 +112,9 @@ class CaseState(BaseModel):
     unstarted_actions: list[ActionRecord] = Field(
         default_factory=list, description="Actions whose workflows are still to be started."
     )
+    recorded_updates: list[ActionUpdateRecord] = Field(
+        default_factory=list, description="Imported actions' logs, written when it starts."
+    )
     open_escalations: list[EscalationRef] = Field(default_factory=list)
     fired: list[str] = Field(default_factory=list)
     step: int = 0

@@ -28,6 +28,10 @@ PRESENTER_FIELDS = (
 )  # fmt: skip
 
 
+#: How the importer keeps a record's own note among what the session lacks.
+SOURCE_NOTE = "source note: "
+
+
 def session_ref(case: Case) -> str:
     return case.source_ref or f"case:{case.id}"
 
@@ -132,6 +136,11 @@ def _session(
                 "closed_at": a.closed_at.isoformat() if a.closed_at else None,
                 "closed_on_time": a.closed_on_time,
                 "closure_note": a.closure_note,
+                "recorded_status": a.recorded_status.value if a.recorded_status else None,
+                "recorded_done_on": (
+                    a.recorded_done_on.isoformat() if a.recorded_done_on else None
+                ),
+                "recorded_comment": a.recorded_comment,
                 "updates": [
                     {
                         "at": u.at.isoformat(),
@@ -150,6 +159,9 @@ def _session(
         "case_status": c.status.value,
         "historical": c.historical,
         "gaps": c.gaps,
+        "note": next(
+            (g.removeprefix(SOURCE_NOTE) for g in c.gaps if g.startswith(SOURCE_NOTE)), None
+        ),
     }
 
 

@@ -16,12 +16,12 @@ import re
 import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 from pydantic import ValidationError
 
-from models.action import ActionAsRecorded, RecordedStatus
+from models.action import ActionAsRecorded, RecordedStatus, RecordedUpdate
 from models.case import CaseCreate, CaseOutcome
 from models.formatting import month_year
 from models.text import find_forbidden, printable
@@ -251,15 +251,37 @@ def as_recorded(a: dict[str, Any], lacks: list[str]) -> ActionAsRecorded:
         status = RecordedStatus.not_known
         if written and written != RecordedStatus.not_known.value:
             lacks.append(f"status recorded as '{given}': shown as not known")
+    ours = "recorded_status" in a  # this product's own export says exactly what it knows
     done = a.get("recorded_done_on") or a.get("done_date") or a.get("completed_on")
-    if not done and status is RecordedStatus.done and a.get("closed_at"):
+    if not done and not ours and status is RecordedStatus.done and a.get("closed_at"):
         done = str(a["closed_at"])[:10]
     done_on = date.fromisoformat(str(done)[:10]) if done else None
-    if status is RecordedStatus.done and done_on is None:
+    closed_at = None
+    if ours and status is RecordedStatus.done and a.get("closed_at"):
+        closed_at = datetime.fromisoformat(str(a["closed_at"]))
+    if status is RecordedStatus.done and done_on is None and closed_at is None:
         lacks.append("done, the date not recorded")
-    comment = a.get("recorded_comment") or a.get("comment") or a.get("closure_note")
+    if ours:
+        comment = a.get("recorded_comment")
+    else:
+        comment = a.get("recorded_comment") or a.get("comment") or a.get("closure_note")
     return ActionAsRecorded(
-        status=status, done_on=done_on, comment=str(comment) if comment else None
+        status=status,
+        done_on=done_on,
+        comment=str(comment) if comment else None,
+        closed_at=closed_at,
+        closure_note=a.get("closure_note") if ours else None,
+        updates=[
+            RecordedUpdate(
+                at=datetime.fromisoformat(str(u["at"])),
+                kind=u["kind"],
+                text=u["text"],
+                author=u["author"],
+                author_kind=u["author_kind"],
+                rag_at_time=u["rag_at_time"],
+            )
+            for u in (a.get("updates") or [] if ours else [])
+        ],
     )
 
 

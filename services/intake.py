@@ -11,7 +11,14 @@ from datetime import date, datetime
 
 from sqlmodel import Session, select
 
-from models.action import ActionAsRecorded, ActionCreate, ActionRecord, new_action_record
+from models.action import (
+    ActionAsRecorded,
+    ActionCreate,
+    ActionRecord,
+    ActionUpdateRecord,
+    UpdateKind,
+    new_action_record,
+)
 from models.audit import Actor
 from models.board import Board
 from models.case import CaseCreate, CaseOutcome, CaseRecord
@@ -20,6 +27,7 @@ from models.messages import CaseInput, CaseState, LeadContacts
 from models.partner import Owner, OwnerRef, Partner
 from models.policy import LONDON
 from models.presenter import PresenterCreate, PresenterRecord
+from models.rag import Rag
 from services.errors import FieldError, InvalidInput
 
 
@@ -175,8 +183,25 @@ def case_input(
         )
         for index, spec in enumerate(body.actions)
     ]
+    logs = [
+        ActionUpdateRecord(
+            id=uuid.uuid5(action.id, f"update-{n}"),
+            action_id=action.id,
+            case_id=case_id,
+            at=u.at,
+            kind=UpdateKind(u.kind),
+            text=u.text,
+            author_name=u.author,
+            author_kind=u.author_kind,
+            rag_at_time=Rag(u.rag_at_time),
+        )
+        for index, action in enumerate(actions)
+        if historical
+        for n, u in enumerate(_as_recorded(recorded, index).updates, start=1)
+    ]
     return CaseInput(
         state=CaseState(
+            recorded_updates=logs,
             record=record,
             presenters=[_presenter(p, case_id, i + 1) for i, p in enumerate(body.presenters)],
             board_name=board.name,

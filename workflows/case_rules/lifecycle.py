@@ -27,6 +27,8 @@ def on_start(s: CaseState, step: Step) -> None:
         r.status, r.closed_at = CaseStatus.closed, r.recorded_at
     step.record.presenters = list(s.presenters)
     step.record.actions = list(actions)
+    step.record.updates = list(s.recorded_updates)
+    s.recorded_updates = []
     step.audit(
         s.started_by,
         "case.recorded",
