@@ -200,7 +200,7 @@ def measure(actions_count: int) -> dict[str, float]:
 
 
 def _html(view: Any) -> str:
-    from api.templating import templates  # the one Jinja environment the download uses
+    from api.pages.reports import templates  # the environment as the download route has it
 
     return templates.env.get_template("reports/document.jinja").render(
         view=view, charts=report_charts.charts(view)

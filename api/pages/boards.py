@@ -48,6 +48,14 @@ CONTACT_LABELS = {
     "cv_lead_name": "Community Voice Lead's name",
     "cv_lead_email": "Community Voice Lead's email address",
 }
+#: The cover sheet of the board's papers (services/report_cover); empty means the usual wording.
+PAPER_LABELS = {
+    "paper_agenda_item": "Agenda item",
+    "paper_author": "Author",
+    "paper_presenter": "Presenter",
+    "paper_purpose": "Purpose",
+    "paper_recommendation": "Recommendation",
+}
 MEETING_LABELS = {"kind": "Kind of meeting", "date": "Meeting date"}
 KIND_LABELS = {MeetingKind.board: "Board meeting", MeetingKind.elg: "ELG meeting"}
 
@@ -67,8 +75,9 @@ def _board(session: Session, slug: str) -> Board:
 
 def _settings_form(board: Board) -> Form:
     values = {k: _text(getattr(board, k)) for k in CONTACT_LABELS}
+    values |= {k: getattr(board, k) or "" for k in PAPER_LABELS}
     values |= {k: _text(getattr(board.policy, k)) for k in POLICY_LABELS}
-    return Form(values, labels=CONTACT_LABELS | POLICY_LABELS)
+    return Form(values, labels=CONTACT_LABELS | PAPER_LABELS | POLICY_LABELS)
 
 
 def _meeting_form() -> Form:
@@ -155,7 +164,9 @@ async def save_settings(
     slug: str, request: Request, session: SessionDep, _: StaffBoardManager
 ) -> Response:
     board = _board(session, slug)
-    form = Form.from_data(await read_form(request), labels=CONTACT_LABELS | POLICY_LABELS)
+    form = Form.from_data(
+        await read_form(request), labels=CONTACT_LABELS | PAPER_LABELS | POLICY_LABELS
+    )
     if form.get("reset") == "defaults":
         for name in POLICY_LABELS:
             form.values[name] = _text(getattr(Policy(), name))
@@ -166,7 +177,9 @@ async def save_settings(
     except ValidationError as error:
         _policy_errors(form, error)
     try:
-        body = BoardUpdate.model_validate({k: form.get(k) for k in CONTACT_LABELS})
+        body = BoardUpdate.model_validate(
+            {k: form.get(k) for k in CONTACT_LABELS} | {k: form.optional(k) for k in PAPER_LABELS}
+        )
     except ValidationError as error:
         form.add_validation_errors(error)
         body = None

@@ -70,6 +70,35 @@ async def test_saving_a_new_policy_and_contacts(
     assert board.policy.amber_window == PolicyDuration.model_validate("21 days")
 
 
+async def test_the_cover_sheet_of_the_boards_papers_is_set_and_cleared(
+    staff: BrowserFactory, sessions: SessionFactory
+) -> None:
+    add_board(sessions)
+    admin = await staff("admin")
+    assert "Board papers: the cover sheet" in text_of((await admin.get(SETTINGS)).text)
+    form = await _current_form(admin)
+    assert form["paper_agenda_item"] == "" and form["paper_author"] == ""
+    form.update(
+        paper_agenda_item="Item 4: Community Voice",
+        paper_presenter="Rosa Lead, Community Voice Lead",
+        paper_recommendation="The Board is asked to note the report.",
+    )
+    response = await admin.submit(SETTINGS, form)
+    assert response.headers["location"] == f"{SETTINGS}?done=saved"
+    board = _board(sessions)
+    assert board.paper_agenda_item == "Item 4: Community Voice"
+    assert board.paper_presenter == "Rosa Lead, Community Voice Lead"
+    assert board.paper_recommendation == "The Board is asked to note the report."
+    assert board.paper_author is None, "empty: the usual wording"
+    page = (await admin.get(SETTINGS)).text
+    assert "The Board is asked to note the report.</textarea>" in page
+
+    form = await _current_form(admin)
+    form["paper_agenda_item"] = ""
+    await admin.submit(SETTINGS, form)
+    assert _board(sessions).paper_agenda_item is None
+
+
 async def test_bad_durations_are_explained_and_nothing_is_lost(
     staff: BrowserFactory, sessions: SessionFactory
 ) -> None:
