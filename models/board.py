@@ -3,9 +3,9 @@
 import uuid
 from datetime import date, datetime
 from enum import StrEnum
-from typing import Any
+from typing import Any, Self
 
-from pydantic import EmailStr
+from pydantic import EmailStr, model_validator
 from sqlmodel import Field, SQLModel
 
 from models.base import enum_column, json_column, new_id, utc_column
@@ -48,6 +48,16 @@ class BoardCreate(CleanText, BoardBase):
     policy: Policy = Field(default_factory=Policy)
 
 
+_REQUIRED = {
+    "name",
+    "engagement_lead_name",
+    "engagement_lead_email",
+    "cv_lead_name",
+    "cv_lead_email",
+    "officials_in_public",
+}
+
+
 class BoardUpdate(CleanText, SQLModel):
     name: str | None = Field(default=None, min_length=2, max_length=200)
     engagement_lead_name: str | None = Field(default=None, min_length=1, max_length=200)
@@ -61,6 +71,14 @@ class BoardUpdate(CleanText, SQLModel):
     paper_purpose: str | None = Field(default=None, max_length=1000)
     paper_recommendation: str | None = Field(default=None, max_length=2000)
     policy: Policy | None = None
+
+    @model_validator(mode="after")
+    def _required_fields_stay(self) -> Self:
+        """A field every board must have can be changed or left out, never set to null."""
+        for name in sorted(self.model_fields_set & _REQUIRED):
+            if getattr(self, name) is None:
+                raise ValueError(f"{name}: a board must have this: leave it out to keep it")
+        return self
 
 
 class Board(BoardBase, table=True):

@@ -55,3 +55,23 @@ async def test_a_bad_policy_says_which_duration_and_why(api, policy, field, word
 async def test_only_admins_manage_boards(api):
     async with api.as_role("cv_lead") as http:
         assert (await http.post("/api/v1/boards", json=BOARD)).status_code == 403
+
+
+async def test_a_required_field_set_to_null_is_refused_by_field_and_nothing_changes(
+    live_app, sessions
+):
+    """Found by the OpenAPI run: null for a field every board must have was a 500."""
+    import httpx2
+
+    from tests.factories import add_board, staff_headers
+
+    add_board(sessions)
+    headers = staff_headers(sessions, live_app.settings, "admin")
+    async with httpx2.AsyncClient(base_url=live_app.base_url, headers=headers) as http:
+        for field in ("name", "engagement_lead_name", "cv_lead_email", "officials_in_public"):
+            answer = await http.patch("/api/v1/boards/tht", json={field: None})
+            assert answer.status_code == 422, answer.text
+            assert answer.json()["errors"][0]["field"] == field
+        kept = await http.patch("/api/v1/boards/tht", json={"paper_author": None})
+        assert kept.status_code == 200
+        assert kept.json()["engagement_lead_name"] == "Eve Engagement"
