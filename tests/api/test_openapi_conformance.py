@@ -38,10 +38,11 @@ from models.staff import Role
 from tests.factories import add_board, add_owner, staff_headers
 from tests.live import app_settings, serve_app
 
-pytestmark = [pytest.mark.slow]
-
 SEED = 20261202
 EXAMPLES = int(os.environ.get("CVT_FUZZ_EXAMPLES", "4"))
+#: A deeper run takes longer than pytest's usual limit: about 30 s an example on a loaded
+#: 2-core machine, plus the dev server.
+pytestmark = [pytest.mark.slow, pytest.mark.timeout(300 + 90 * EXAMPLES)]
 CHECKS = [not_a_server_error, status_code_conformance, response_schema_conformance]
 
 
