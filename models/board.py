@@ -1,14 +1,16 @@
 """Boards that run Community Voice, their contacts, policy and meeting calendar."""
 
+import datetime as dt
 import uuid
 from datetime import date, datetime
 from enum import StrEnum
 from typing import Any, Self
 
-from pydantic import EmailStr, model_validator
+from pydantic import EmailStr, field_validator, model_validator
 from sqlmodel import Field, SQLModel
 
 from models.base import enum_column, json_column, new_id, utc_column
+from models.calendar import FIRST_YEAR, LAST_YEAR
 from models.policy import Policy
 from models.text import CleanText
 
@@ -105,6 +107,15 @@ class BoardMeetingBase(SQLModel):
     kind: MeetingKind = enum_column(MeetingKind, MeetingKind.board)
     date: date
     receives_quarterly_report: bool = False
+
+    @field_validator("date")
+    @classmethod
+    def _within_the_calendar(cls, day: dt.date) -> dt.date:
+        """Report schedules count working days from each meeting: only years whose bank
+        holidays are known."""
+        if not FIRST_YEAR <= day.year <= LAST_YEAR:
+            raise ValueError(f"must be in the years {FIRST_YEAR} to {LAST_YEAR}")
+        return day
 
 
 class BoardMeeting(BoardMeetingBase, table=True):

@@ -75,3 +75,18 @@ async def test_a_required_field_set_to_null_is_refused_by_field_and_nothing_chan
         kept = await http.patch("/api/v1/boards/tht", json={"paper_author": None})
         assert kept.status_code == 200
         assert kept.json()["engagement_lead_name"] == "Eve Engagement"
+
+
+async def test_a_meeting_outside_the_calendars_years_is_refused_by_field(live_app, sessions):
+    """Found by the OpenAPI run: a meeting in 2858 made syncing the schedules a 500."""
+    import httpx2
+
+    from tests.factories import add_board, staff_headers
+
+    add_board(sessions)
+    headers = staff_headers(sessions, live_app.settings, "admin")
+    async with httpx2.AsyncClient(base_url=live_app.base_url, headers=headers) as http:
+        answer = await http.post("/api/v1/boards/tht/meetings", json={"date": "2858-01-01"})
+        assert answer.status_code == 422, answer.text
+        assert answer.json()["errors"][0]["field"] == "date"
+        assert (await http.get("/api/v1/boards/tht/meetings")).json() == []
