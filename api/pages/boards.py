@@ -17,6 +17,7 @@ from api.pages.deps import PageNotFound, StaffBoardManager, parse_id
 from api.pages.forms import Form, read_form
 from api.pages.render import page
 from models.board import Board, BoardMeetingBase, BoardUpdate, MeetingKind
+from models.calendar import FIRST_YEAR, LAST_YEAR
 from models.formatting import long_date
 from models.policy import Policy
 from services import directory
@@ -217,6 +218,9 @@ async def add_meeting(
         )
     except InvalidInput as invalid:
         form.add_validation_errors(invalid)
+        return _settings_page(request, session, board, meeting_form=form, status=422)
+    except ValidationError:  # a year the calendar does not know
+        form.add_error("date", f"Meeting date must be in the years {FIRST_YEAR} to {LAST_YEAR}")
         return _settings_page(request, session, board, meeting_form=form, status=422)
     return RedirectResponse(f"/boards/{slug}/settings?done=meeting#calendar", status_code=303)
 

@@ -214,3 +214,17 @@ async def test_an_unknown_board_is_a_404(staff: BrowserFactory) -> None:
     response = await admin.get("/boards/nowhere/settings")
     assert response.status_code == 404
     assert "No board 'nowhere'." in text_of(response.text)
+
+
+async def test_a_meeting_in_a_year_the_calendar_does_not_know_is_explained(
+    staff: BrowserFactory, sessions: SessionFactory
+) -> None:
+    add_board(sessions)
+    admin = await staff("admin")
+    response = await admin.submit(
+        "/boards/tht/meetings",
+        {"kind": "board", "date[day]": "1", "date[month]": "1", "date[year]": "2858"},
+        form_page=SETTINGS,
+    )
+    assert response.status_code == 422
+    assert "Meeting date must be in the years 2000 to 2099" in text_of(response.text)
