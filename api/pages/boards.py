@@ -41,6 +41,7 @@ POLICY_LABELS = {
     "send_time": "Time of day reminders are sent (24-hour clock, London)",
     "contact_retention": "Presenters' contact details are deleted this long after their case "
     "closes",
+    "reminder_gathering": "Reminders to one person are gathered into one email this often",
 }
 CONTACT_LABELS = {
     "name": "Board name",
@@ -174,7 +175,10 @@ async def save_settings(
         return _settings_page(request, session, board, form=form)
     policy = None
     try:
-        policy = Policy.model_validate({k: form.get(k) for k in POLICY_LABELS})
+        # A setting the form does not show keeps its value: saving never resets it unseen.
+        policy = Policy.model_validate(
+            dict(board.policy_json) | {k: form.get(k) for k in POLICY_LABELS}
+        )
     except ValidationError as error:
         _policy_errors(form, error)
     try:

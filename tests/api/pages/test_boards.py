@@ -70,6 +70,27 @@ async def test_saving_a_new_policy_and_contacts(
     assert board.policy.amber_window == PolicyDuration.model_validate("21 days")
 
 
+async def test_saving_the_form_keeps_every_policy_setting_it_was_not_asked_to_change(
+    staff: BrowserFactory, sessions: SessionFactory
+) -> None:
+    add_board(sessions)
+    with sessions() as session:
+        board = session.exec(select(Board).where(Board.slug == "tht")).one()
+        board.policy_json = {**board.policy_json, "reminder_gathering": "2 days"}
+        session.add(board)
+        session.commit()
+    admin = await staff("admin")
+    form = await _current_form(admin)
+    assert form["reminder_gathering"] == "2 days"
+    form.update(cv_lead_name="Rosa Lead")
+    response = await admin.submit(SETTINGS, form)
+    assert response.headers["location"] == f"{SETTINGS}?done=saved"
+    saved = _board(sessions)
+    assert saved.cv_lead_name == "Rosa Lead"
+    assert saved.policy.reminder_gathering == PolicyDuration.model_validate("2 days")
+    assert saved.policy.send_time == Policy().send_time
+
+
 async def test_the_cover_sheet_of_the_boards_papers_is_set_and_cleared(
     staff: BrowserFactory, sessions: SessionFactory
 ) -> None:
