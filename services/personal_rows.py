@@ -12,6 +12,8 @@ about their case.
 
 from __future__ import annotations
 
+import json
+
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
@@ -75,16 +77,25 @@ def _case_column(table: sa.Table) -> sa.Column[Any] | None:
     return table.c.get("case_id")
 
 
+def _contains(text: sa.ColumnElement[Any], needle: str) -> sa.ColumnElement[bool]:
+    """``text`` holds ``needle`` in any case, as written or as JSON writes it ("Zo\\u00eb").
+
+    Wildcards in the needle are taken literally (``autoescape``), on SQLite and PostgreSQL.
+    """
+    forms = {needle.lower(), json.dumps(needle)[1:-1].lower()}
+    return sa.or_(*(sa.func.lower(text).contains(f, autoescape=True) for f in sorted(forms)))
+
+
 def _prefilter(table: sa.Table, person: Person) -> sa.ColumnElement[bool] | None:
     """A cheap SQL test that every row naming the person passes (and some others)."""
     texts = [sa.cast(c, sa.Text) for c in _text_columns(table)]
     needles = person.scrubber.needles
     tests: list[sa.ColumnElement[bool]] = [
-        t.ilike(f"%{n}%") for t in texts for n in needles.everywhere()
+        _contains(t, n) for t in texts for n in needles.everywhere()
     ]
     case_column = _case_column(table)
     if person.case_id is not None:
-        narrow = [t.ilike(f"%{n}%") for t in texts for n in needles.in_case()]
+        narrow = [_contains(t, n) for t in texts for n in needles.in_case()]
         if case_column is not None and narrow:
             tests.append(sa.and_(case_column == person.case_id, sa.or_(*narrow)))
         tests += [t.like(f"%{person.case_id}%") for t in texts]

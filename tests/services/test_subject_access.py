@@ -15,7 +15,9 @@ from sqlmodel import SQLModel, select
 
 import models.tables  # noqa: F401
 from models.audit import Actor, ActorKind, AuditEvent
+from models.base import utcnow
 from models.db import session_factory
+from models.presenter import Presenter
 from services.subject_access import PersonKind, produce
 from tests.personal_data import EMAIL, NAME, hasina_world
 
@@ -74,3 +76,30 @@ def test_the_archive_holds_every_row_that_names_her_and_nothing_of_the_other_has
             select(AuditEvent).where(AuditEvent.verb == "person.subject_access")
         ).all()
         assert audit.actor_name == "Ada Admin" and str(her_id) in audit.summary
+
+
+def test_a_name_that_json_writes_escaped_is_found_in_json_columns(db_engine):
+    """JSON columns store "Zoë" as "Zo\\u00eb": the search still finds the row."""
+    sessions = session_factory(db_engine)
+    her_id, case_id = hasina_world(sessions)
+    with sessions() as session:
+        zoe = Presenter(case_id=case_id, name="Zoë Ng_50%", seq=3)
+        session.add(zoe)
+        session.add(
+            AuditEvent(
+                at=utcnow(),
+                actor_kind=ActorKind.system,
+                actor_name="system",
+                verb="presenter.noted",
+                summary="A note",
+                detail={"said_by": "Zoë Ng_50%"},
+            )
+        )
+        session.commit()
+        zoe_id = zoe.id
+    with sessions() as session:
+        archive = produce(session, PersonKind.presenter, zoe_id, ADMIN)
+    with zipfile.ZipFile(io.BytesIO(archive.content)) as zipped:
+        data = json.loads(zipped.read("data.json"))
+    details = [row["detail"] for row in data["tables"].get("audit_event", [])]
+    assert {"said_by": "Zoë Ng_50%"} in details
