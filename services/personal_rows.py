@@ -13,7 +13,6 @@ about their case.
 from __future__ import annotations
 
 import json
-
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
