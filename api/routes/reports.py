@@ -271,7 +271,19 @@ def download(view: ReportView, fmt: str, slug: str) -> Response:
     return Response(body, media_type=MEDIA_TYPES[fmt], headers=headers)
 
 
-@router.get("/{report_id:uuid}/download.{fmt}")
+@router.get(
+    "/{report_id:uuid}/download.{fmt}",
+    response_class=Response,
+    responses={
+        200: {
+            "description": "The report as a file in the format asked for.",
+            "content": {
+                media.split(";")[0]: {"schema": {"type": "string", "format": "binary"}}
+                for media in MEDIA_TYPES.values()
+            },
+        }
+    },
+)
 def download_report(report_id: uuid.UUID, fmt: Format, session: SessionDep, _: Reader) -> Response:
     """The report as a board paper: Word (.docx), PDF, HTML or CSV."""
     report, _rows, board = reports.get_report(session=session, report_id=report_id)
