@@ -152,6 +152,13 @@ class Settings(BaseSettings):
     link_max_age_days: float = Field(
         default=60.0, description="Signed links in emails expire after this (each email renews)."
     )
+    nhs_font: bool | None = Field(
+        default=None,
+        description="Load the NHS font (Frutiger) from assets.nhs.uk, the only place licensed to "
+        "serve it. Unset: in production only. Off, pages use the font only if it is installed "
+        "and otherwise Arial, and never wait on assets.nhs.uk (a machine that cannot reach it "
+        "would hold every page's load event until the request gives up).",
+    )
     dev_mail_dir: Path = Field(
         default=PROJECT_ROOT / "var" / "mail",
         description="The development mail catcher's Maildir, shown at /dev/mail.",
@@ -193,6 +200,10 @@ class Settings(BaseSettings):
                 f"use keys of your own: {FORMAT}"
             )
         return self
+
+    @property
+    def serves_nhs_font(self) -> bool:
+        return self.environment == "production" if self.nhs_font is None else self.nhs_font
 
     @property
     def loopback_only(self) -> bool:

@@ -22,29 +22,42 @@ MENU = [
 ]
 
 
-def _current(path: str, href: str) -> bool:
+def _match(path: str, href: str) -> int:
+    """How well ``path`` falls under a menu item: 3 exactly, 2 below it, 1 in its section."""
+    if path == href:
+        return 3
     if href == "/":
-        return path == "/"
-    if href == "/cases":
-        return path == "/cases" or (path.startswith("/cases/") and path != "/cases/new")
+        return 0
+    if path.startswith(href + "/"):
+        return 2
     section = "/" + href.strip("/").split("/")[0]
-    return path == href or path.startswith(section + "/") or path == section
+    return 1 if path == section or path.startswith(section + "/") else 0
+
+
+def _current(path: str, hrefs: list[str]) -> str | None:
+    """The one menu item the page belongs to (``/cases/new`` is not also ``/cases``)."""
+    best = max(hrefs, key=lambda href: _match(path, href), default=None)
+    return best if best is not None and _match(path, best) else None
+
+
+def _account_name(user: StaffUser) -> str:
+    """Name and role, once (an account may be named with its role already)."""
+    role = ROLE_LABELS[user.role]
+    return user.name if role.lower() in user.name.lower() else f"{user.name} ({role})"
 
 
 def header(user: StaffUser | None, path: str) -> dict[str, Any]:
     """``navigation`` and ``account_menu`` for layout.jinja (nothing when signed out)."""
     if user is None:
         return {}
-    items = [
-        {"text": text, "href": href, "current": _current(path, href)}
-        for text, href, permission in MENU
-        if user.can(permission)
-    ]
+    menu = [(text, href) for text, href, permission in MENU if user.can(permission)]
+    current = _current(path, [href for _, href in menu])
+    items = [{"text": text, "href": href, "current": href == current} for text, href in menu]
     return {
         "navigation": items,
         "account_menu": {
             "items": [
-                {"text": f"{user.name} ({ROLE_LABELS[user.role]})", "icon": True},
+                {"text": _account_name(user), "icon": True},
                 # The header's own form cannot carry a hidden CSRF field, and a token never
                 # goes in an address: the link opens the sign-out page, whose form carries it.
                 {"text": "Sign out", "href": "/sign-out"},

@@ -15,7 +15,7 @@ from models.escalation import Escalation
 from models.partner import Owner, Partner
 from models.presenter import Presenter
 from models.staff import Role
-from tests.a11y.axe import assert_accessible
+from tests.a11y.axe import assert_accessible, assert_reflows
 from tests.world import World, signed_in_context
 
 pytestmark = [pytest.mark.a11y, pytest.mark.asyncio(loop_scope="package")]
@@ -145,5 +145,7 @@ async def test_page_is_accessible(
             if not press.startswith("Add another"):
                 assert await page.locator(".nhsuk-error-summary").count() == 1
         await assert_accessible(page)
+        await assert_reflows(page)
+        await assert_accessible(page)  # and again at 320 px
     finally:
         await page.close()

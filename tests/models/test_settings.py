@@ -44,3 +44,19 @@ def test_outside_development_a_real_secret_may_serve_others() -> None:
     assert served.exposure_refusal("0.0.0.0") is None  # noqa: S104
     with pytest.raises(ValidationError, match="CVT_SECRET_KEY"):
         Settings(environment="production", _env_file=None)  # type: ignore[call-arg]
+
+
+def test_the_nhs_font_comes_from_assets_nhs_uk_in_production_unless_set() -> None:
+    def settings(environment: str, **extra: object) -> Settings:
+        return Settings(
+            environment=environment,  # type: ignore[arg-type]
+            secret_key=SECRET,
+            payload_keys=TEST_PAYLOAD_KEYS,
+            _env_file=None,  # type: ignore[call-arg]
+            **extra,  # type: ignore[arg-type]
+        )
+
+    assert settings("production").serves_nhs_font
+    assert not settings("test").serves_nhs_font
+    assert not settings("production", nhs_font=False).serves_nhs_font
+    assert settings("test", nhs_font=True).serves_nhs_font
