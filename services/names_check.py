@@ -17,7 +17,6 @@ staff record, never change.
 
 from __future__ import annotations
 
-import re
 import uuid
 from collections.abc import Iterable, Sequence
 
@@ -25,11 +24,6 @@ from sqlmodel import Session, col, select
 
 from models.audit import ActorKind, AuditEvent
 from models.base import utcnow
-from models.board import Board, OfficialsInPublic
-from models.case import Case
-from models.formatting import session_date
-from models.partner import Owner, Partner
-from models.presenter import Presenter
 from models.public_text import (
     FIELD_LABELS,
     KIND_LABELS,
@@ -43,92 +37,11 @@ from models.public_text import (
     ReportNamedPerson,
 )
 from models.report import Report, ReportKind, ReportRow, ReportRowRecord
-from services import consent
 from services.errors import Conflict, FieldError, InvalidInput, NotFound
-from services.name_finder import Found, NameFinder, Person
+from services.name_finder import Found
+from services.named_people import People
 
 AUTOMATIC = "Automatic: their consent is recorded"
-#: What replaces contact details and curation notes when nobody decided (public output only).
-SAFE_TEXT = {
-    FindingKind.email: "",
-    FindingKind.phone: "",
-    FindingKind.curation_note: "",
-}
-
-
-def presenter_description(presenter: Presenter) -> str:
-    return presenter.organisation or "a local resident"
-
-
-# --- who the product knows --------------------------------------------------------------------
-
-
-class People:
-    """Everyone a report's text may name, with the presenters' consent as it is now."""
-
-    def __init__(self, session: Session, report: Report) -> None:
-        board = session.get(Board, report.board_id)
-        cases = {c.id: c for c in session.exec(select(Case)).all()}
-        self.presenters: dict[str, Presenter] = {}
-        people: list[Person] = []
-        for p in session.exec(select(Presenter).where(col(Presenter.name).is_not(None))).all():
-            case = cases.get(p.case_id)
-            when = f" at the {session_date(case)} session" if case else ""
-            self.presenters[str(p.id)] = p
-            people.append(
-                Person(
-                    "presenter",
-                    str(p.id),
-                    p.name or "",
-                    f"{p.name}, presenter{when}",
-                    presenter_description(p),
-                )
-            )
-        if board is not None and board.officials_in_public is OfficialsInPublic.role_only:
-            partners = {p.id: p.name for p in session.exec(select(Partner)).all()}
-            for o in session.exec(select(Owner)).all():
-                partner = partners.get(o.partner_id, "")
-                role = ", ".join(x for x in (o.job_title, partner) if x)
-                people.append(
-                    Person("owner", str(o.id), o.name, f"{o.name}, official at {partner}", role)
-                )
-        self.consents = consent.records(session, [p.id for p in self.presenters.values()])
-        self.named = [
-            n.name
-            for n in session.exec(
-                select(ReportNamedPerson).where(ReportNamedPerson.report_id == report.id)
-            ).all()
-        ]
-        people += [
-            Person("named_person", n, n, f"{n} (on this report's list)", "a person")
-            for n in self.named
-        ]
-        self.finder = NameFinder(people)
-
-    def meant(self, found: Found, row: ReportRowRecord) -> list[Person]:
-        """Who a name in a row means: that session's own presenters, where one has the name;
-        otherwise everyone who has it."""
-        own = [
-            p
-            for p in found.people
-            if p.kind == "presenter" and self.presenters[p.ref].case_id == row.case_id
-        ]
-        return own or found.people
-
-    def consent_recorded(self, found: Found, row: ReportRowRecord) -> bool:
-        people = self.meant(found, row)
-        return bool(people) and all(
-            p.kind == "presenter" and consent.named(self.presenters[p.ref], self.consents)
-            for p in people
-        )
-
-    def description(self, found: Found, row: ReportRowRecord) -> str:
-        if found.kind in SAFE_TEXT:
-            return SAFE_TEXT[FindingKind(found.kind)]
-        described = {p.description for p in self.meant(found, row)}
-        return described.pop() if len(described) == 1 else "a person"
-
-
 # --- the findings of a report -----------------------------------------------------------------
 
 
@@ -148,7 +61,7 @@ def _context(text: str, start: int, end: int) -> str:
     )
 
 
-def _scan(
+def scan(
     people: People, rows: Sequence[ReportRowRecord]
 ) -> list[tuple[ReportRowRecord, str, uuid.UUID, Found]]:
     out = []
@@ -163,7 +76,7 @@ def _scan(
     return out
 
 
-def _decisions(session: Session, report_id: uuid.UUID) -> dict[uuid.UUID, PublicTextDecision]:
+def stored_decisions(session: Session, report_id: uuid.UUID) -> dict[uuid.UUID, PublicTextDecision]:
     return {
         d.id: d
         for d in session.exec(
@@ -172,7 +85,7 @@ def _decisions(session: Session, report_id: uuid.UUID) -> dict[uuid.UUID, Public
     }
 
 
-def _automatic(
+def automatic_decision(
     people: People, row: ReportRowRecord, field: str, found: Found
 ) -> PublicTextDecision | None:
     """The "Presented by" line is built from the consent record: a consenting presenter of the
@@ -212,10 +125,10 @@ def check(*, session: Session, report_id: uuid.UUID) -> NamesCheck:
     """Every finding of the report, with its decision if one was taken."""
     report, rows = _load(session, report_id)
     people = People(session, report)
-    stored = _decisions(session, report_id)
+    stored = stored_decisions(session, report_id)
     findings = []
-    for row, field, fid, found in _scan(people, rows):
-        decided = stored.get(fid) or _automatic(people, row, field, found)
+    for row, field, fid, found in scan(people, rows):
+        decided = stored.get(fid) or automatic_decision(people, row, field, found)
         consent = people.consent_recorded(found, row)
         if decided is not None and decided.decision is Decision.consent and not consent:
             decided = None  # consent withdrawn since: decide again
@@ -356,7 +269,7 @@ def before_approval(*, session: Session, report: Report, by: str) -> None:
             f"details without a decision: {listed}{more}. Decide each on the names check page "
             f"(/reports/{report.id}/names)."
         )
-    stored = _decisions(session, report.id)
+    stored = stored_decisions(session, report.id)
     for f in result.findings:
         if f.id not in stored and f.decision is not None:
             session.add(
@@ -391,78 +304,3 @@ def before_approval(*, session: Session, report: Report, by: str) -> None:
 
 
 # --- public text ------------------------------------------------------------------------------
-
-
-def _tidy(left: str, right: str) -> str:
-    """Join two pieces of text around something removed, without a stray space or bracket."""
-    if right[:1] in (".", ",", ";", ":", ")", "") or right[:1].isspace():
-        left = left.rstrip(" ")
-    if left.endswith("(") and right.startswith(")"):
-        left, right = left[:-1].rstrip(" "), right[1:]
-    return left + right
-
-
-def public_rows(*, session: Session, report: Report, rows: Sequence[ReportRow]) -> list[ReportRow]:
-    """The rows as the public may read them: each finding's decision applied, consent checked
-    now, and anything found without a decision replaced by its description. The rows given are
-    not changed (they are the staff record)."""
-    people = People(session, report)
-    stored = _decisions(session, report.id)
-    by_field: dict[tuple[uuid.UUID, str], list[tuple[Found, str]]] = {}
-    for row, field, fid, found in _scan(people, rows):
-        decided = stored.get(fid) or _automatic(people, row, field, found)
-        consent = people.consent_recorded(found, row)
-        if decided is None:
-            shown = found.text if consent else people.description(found, row)
-        elif decided.decision is Decision.consent:
-            shown = found.text if consent else people.description(found, row)
-        elif decided.decision is Decision.describe:
-            shown = decided.replacement
-        elif decided.decision is Decision.remove:
-            shown = ""
-        else:
-            shown = found.text
-        by_field.setdefault((row.id, field), []).append((found, shown))
-    out = []
-    for row in rows:
-        changes = {}
-        for field in PUBLIC_FIELDS:
-            text: str = getattr(row, field)
-            for found, shown in sorted(
-                _apart(by_field.get((row.id, field), [])), key=lambda x: x[0].start, reverse=True
-            ):
-                if shown:
-                    end = found.end
-                    if shown != found.text and text[end:].lower().startswith(f" ({shown.lower()})"):
-                        end += len(shown) + 3  # "Amina Begum (Tenants' Forum)": the forum once
-                    text = text[: found.start] + shown + text[end:]
-                else:
-                    text = _tidy(text[: found.start], text[found.end :])
-            changes[field] = _capitalise_lines(text)
-        out.append(row.model_copy(update=changes))
-    return out
-
-
-def _apart(changes: list[tuple[Found, str]]) -> list[tuple[Found, str]]:
-    """Changes that do not overlap: a note removed or replaced takes what is inside it with it;
-    a note kept changes nothing, and what is inside it is changed on its own."""
-    cut = [(f, s) for f, s in changes if f.kind == "curation_note" and s != f.text]
-    return [
-        (f, s)
-        for f, s in changes
-        if (f, s) in cut
-        or (
-            f.kind != "curation_note"
-            and not any(c.start <= f.start and f.end <= c.end for c, _ in cut)
-        )
-    ]
-
-
-def _capitalise_lines(text: str) -> str:
-    """A description that starts a sentence starts with a capital ("A local resident said…")."""
-    return re.sub(
-        r"(^|[.!?]\s+|: )(a local resident|a person|a carer)\b",
-        lambda m: m.group(1) + m.group(2)[0].upper() + m.group(2)[1:],
-        text,
-        flags=re.MULTILINE,
-    )

@@ -32,7 +32,7 @@ from models.report import (
     ReportSummary,
 )
 from models.text import forbidden_character, problem
-from services import names_check
+from services import names_check, public_rows
 from services.errors import Conflict, FieldError, InvalidInput, NotFound
 from services.report_view import ReportView, build_view
 
@@ -143,9 +143,9 @@ def digest_delivery(session: Session, report: Report) -> str | None:
 
 def public_view(*, session: Session, report_id: uuid.UUID) -> ReportView:
     """The report as the public sees it: its approved rows with the names check's decisions
-    applied, and consent checked again now (``names_check.public_rows``)."""
+    applied, and consent checked again now (``public_rows.public_rows``)."""
     report, rows, board = get_report(session=session, report_id=report_id)
-    shown = names_check.public_rows(session=session, report=report, rows=rows)
+    shown = public_rows.public_rows(session=session, report=report, rows=rows)
     return build_view(report, shown, board.name, board=board)
 
 
