@@ -8,23 +8,25 @@ twice, and a half-written step never exists.
 
 from __future__ import annotations
 
+import uuid
 from datetime import datetime
 from typing import Any, TypeVar
 
 from sqlalchemy import delete, update
 from sqlalchemy.exc import IntegrityError
-from sqlmodel import Session, SQLModel, col
+from sqlmodel import Session, SQLModel, col, select
 from temporalio import activity
 
 from activities.database import activity_session
 from models.action import Action, ActionUpdate, RagChange
 from models.audit import AuditEvent
 from models.case import Case
+from models.consent import NOT_CONTACTED, ConsentAnswer, PresenterConsent
 from models.db import SessionFactory
 from models.escalation import Escalation, EscalationResolution, EscalationStatus
 from models.inbox import CommandOutcome, CommandStatus, InboxCommand
 from models.messages import StepRecord
-from models.outbox import OutboxMessage
+from models.outbox import OutboxMessage, OutboxStatus, RecipientRole
 from models.presenter import Presenter
 from models.timer import PendingTimer, RecordedStep
 
@@ -68,7 +70,7 @@ class RecordActivities:
         _add_all(session, ActionUpdate, step.updates)
         _add_all(session, RagChange, step.rag_changes)
         _add_all(session, Escalation, step.escalations)
-        _add_all(session, OutboxMessage, step.messages)
+        _add_messages(session, step.messages)
         _add_all(session, AuditEvent, step.audit)
         session.flush()
         for resolution in step.resolutions:
@@ -93,6 +95,35 @@ class RecordActivities:
 def _add_all(session: Session, table: type[SQLModel], records: list[Any]) -> None:
     for record in records:
         session.add(_row(table, record))
+
+
+def _add_messages(session: Session, records: list[Any]) -> None:
+    """The step's messages; one to a presenter who asked not to be contacted about outcomes is
+    kept, not sent (their consent record, read now: the workflow does not hold it)."""
+    rows = [_row(OutboxMessage, record) for record in records]
+    asked = {
+        str(r.facts["presenter_id"])
+        for r in rows
+        if r.recipient_role is RecipientRole.presenter and r.facts.get("presenter_id")
+    }
+    refused = (
+        {
+            str(c.presenter_id)
+            for c in session.exec(
+                select(PresenterConsent)
+                .where(col(PresenterConsent.presenter_id).in_([uuid.UUID(i) for i in asked]))
+                .where(col(PresenterConsent.contact_about_outcomes) == ConsentAnswer.no)
+            ).all()
+        }
+        if asked
+        else set()
+    )
+    for row in rows:
+        if row.recipient_role is RecipientRole.presenter and (
+            str(row.facts.get("presenter_id")) in refused
+        ):
+            row.status, row.last_error = OutboxStatus.cancelled, NOT_CONTACTED
+        session.add(row)
 
 
 def _resolve(session: Session, resolution: EscalationResolution) -> None:

@@ -48,6 +48,10 @@ ROUTE_LABELS = {
 }
 
 
+#: Why a message to a presenter was not sent (``OutboxMessage.last_error``, on the case page).
+NOT_CONTACTED = "Not sent: the presenter asked not to be contacted about outcomes"
+
+
 class ConsentBase(SQLModel):
     named_in_public: ConsentAnswer = enum_column(ConsentAnswer, ConsentAnswer.not_asked)
     contact_about_outcomes: ConsentAnswer = enum_column(ConsentAnswer, ConsentAnswer.not_asked)

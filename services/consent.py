@@ -11,6 +11,7 @@ from models.audit import ActorKind, AuditEvent
 from models.base import utcnow
 from models.consent import (
     ANSWER_LABELS,
+    NOT_CONTACTED,
     ROUTE_LABELS,
     ConsentAnswer,
     ConsentRoute,
@@ -18,6 +19,7 @@ from models.consent import (
     PresenterConsent,
     may_name,
 )
+from models.outbox import OutboxMessage, OutboxStatus, RecipientRole
 from models.presenter import Presenter
 from services.errors import NotFound
 
@@ -99,6 +101,22 @@ def record(
             },
         )
     )
+    if body.contact_about_outcomes is ConsentAnswer.no:
+        _hold_messages(session, presenter)
     session.commit()
     session.refresh(row)
     return row
+
+
+def _hold_messages(session: Session, presenter: Presenter) -> None:
+    """Messages to the presenter not sent yet stay unsent: they asked not to be contacted."""
+    waiting = session.exec(
+        select(OutboxMessage)
+        .where(OutboxMessage.case_id == presenter.case_id)
+        .where(OutboxMessage.recipient_role == RecipientRole.presenter)
+        .where(col(OutboxMessage.status).in_([OutboxStatus.pending, OutboxStatus.manual]))
+    ).all()
+    for message in waiting:
+        if str(message.facts.get("presenter_id")) == str(presenter.id):
+            message.status, message.last_error = OutboxStatus.cancelled, NOT_CONTACTED
+            session.add(message)

@@ -232,7 +232,9 @@ def case_page(
             {
                 "to": f"{m.recipient_name} ({RECIPIENT_ROLES[m.recipient_role]})",
                 "what": m.kind.replace("_", " ").capitalize(),
-                "status": DELIVERY[m.status],
+                "status": m.last_error
+                if m.status is OutboxStatus.cancelled and m.last_error
+                else DELIVERY[m.status],
                 "route": m.recipient_route if m.status is OutboxStatus.manual else None,
                 "when": date_and_time(m.created_at),
             }

@@ -17,13 +17,15 @@ from temporalio.testing import ActivityEnvironment
 
 from activities.record import RecordActivities
 from models.action import Action, ActionStatus, new_action_record
-from models.audit import Actor, AuditEvent
+from models.audit import Actor, ActorKind, AuditEvent
 from models.case import Case, CaseRecord
+from models.consent import NOT_CONTACTED, ConsentAnswer, ConsentWrite
 from models.db import session_factory
 from models.escalation import Escalation, EscalationRule, EscalationStatus
 from models.inbox import CommandStatus, InboxCommand
 from models.messages import EscalationRef, LeadContacts
-from models.outbox import OutboxMessage, RecipientRole
+from models.outbox import OutboxMessage, OutboxStatus, RecipientRole
+from models.presenter import Presenter
 from models.timer import PendingTimer, PendingTimerRecord, RecordedStep
 from notifications.types import (
     ActionFacts,
@@ -31,7 +33,9 @@ from notifications.types import (
     EscalationRaised,
     MessageType,
     OwnerActionOverdue,
+    PresenterActionClosed,
 )
+from services import consent
 from tests.factories import add_board
 from workflows.step import Step
 
@@ -217,3 +221,70 @@ def test_a_cancellation_during_the_write_waits_until_the_step_is_committed(recor
     assert _count(sessions, Case) == 1
     assert _count(sessions, OutboxMessage) == 2
     assert db_engine.pool.checkedout() == 0
+
+
+def _presenter_step(case: CaseRecord, action, presenter_id: uuid.UUID, key: str) -> Step:
+    step = Step(
+        key=key,
+        at=AT,
+        workflow_id=f"case-{case.id}",
+        case_id=case.id,
+        action_id=None,
+        new_id=uuid.uuid4,
+    )
+    step.record.case = case
+    step.message(
+        MessageType.presenter_action_closed,
+        PresenterActionClosed(
+            case=CaseFacts(case_id=case.id, board_name="THT", meeting_date=AT.date()),
+            action=ActionFacts(action_id=action.id, seq=1, text="Fix"),
+            presenter_id=presenter_id,
+            presenter_name="Amina Begum",
+            outcome="done",
+            what_was_done="Fixed",
+        ),
+        role=RecipientRole.presenter,
+        name="Amina Begum",
+        email="amina@example.org",
+    )
+    return step
+
+
+def test_a_presenter_who_asked_not_to_be_contacted_is_not_sent_outcomes(recorded):
+    """Their consent record says no: a new message to them is kept, not sent, with the reason;
+    and one already waiting is held back when they say no."""
+    sessions, case, action = recorded
+    activities = RecordActivities(sessions)
+    first = _step(case, action, "action-x:0")
+    activities.record_step(first.record)
+    with sessions() as session:
+        amina = Presenter(case_id=case.id, name="Amina Begum", email="amina@example.org")
+        session.add(amina)
+        session.commit()
+        amina_id = amina.id
+
+    waiting = _presenter_step(case, action, amina_id, "case-x:1")
+    activities.record_step(waiting.record)
+    with sessions() as session:
+        consent.record(
+            session=session,
+            presenter_id=amina_id,
+            body=ConsentWrite(
+                named_in_public=ConsentAnswer.not_asked, contact_about_outcomes=ConsentAnswer.no
+            ),
+            by="Eve",
+            actor_kind=ActorKind.staff,
+        )
+    later = _presenter_step(case, action, amina_id, "case-x:2")
+    activities.record_step(later.record)
+
+    with sessions() as session:
+        to_her = session.exec(
+            select(OutboxMessage).where(OutboxMessage.recipient_role == RecipientRole.presenter)
+        ).all()
+        owner = session.exec(
+            select(OutboxMessage).where(OutboxMessage.recipient_role == RecipientRole.owner)
+        ).one()
+    assert len(to_her) == 2
+    assert {(m.status, m.last_error) for m in to_her} == {(OutboxStatus.cancelled, NOT_CONTACTED)}
+    assert owner.status is OutboxStatus.pending
