@@ -16,7 +16,7 @@ from api.deps import SessionDep
 from api.pages.deps import PageNotFound, StaffBoardManager, parse_id
 from api.pages.forms import Form, read_form
 from api.pages.render import page
-from models.board import Board, BoardMeetingBase, BoardUpdate, MeetingKind
+from models.board import Board, BoardMeetingBase, BoardUpdate, MeetingKind, OfficialsInPublic
 from models.calendar import FIRST_YEAR, LAST_YEAR
 from models.formatting import long_date
 from models.policy import Policy
@@ -51,6 +51,19 @@ CONTACT_LABELS = {
     "cv_lead_email": "Community Voice Lead's email address",
 }
 #: The cover sheet of the board's papers (services/report_cover); empty means the usual wording.
+PUBLIC_LABELS = {"officials_in_public": "Officials in public papers"}
+OFFICIALS_OPTIONS = [
+    (
+        OfficialsInPublic.named.value,
+        "By name, with their role and organisation",
+        "Owners at partner organisations speak for their organisation in public.",
+    ),
+    (
+        OfficialsInPublic.role_only.value,
+        "By role and organisation only",
+        "The names check lists every place the text names an owner, before approval.",
+    ),
+]
 PAPER_LABELS = {
     "paper_agenda_item": "Agenda item",
     "paper_author": "Author",
@@ -59,6 +72,7 @@ PAPER_LABELS = {
     "paper_recommendation": "Recommendation",
 }
 MEETING_LABELS = {"kind": "Kind of meeting", "date": "Meeting date"}
+LABELS = CONTACT_LABELS | PAPER_LABELS | PUBLIC_LABELS | POLICY_LABELS
 KIND_LABELS = {MeetingKind.board: "Board meeting", MeetingKind.elg: "ELG meeting"}
 
 
@@ -78,8 +92,9 @@ def _board(session: Session, slug: str) -> Board:
 def _settings_form(board: Board) -> Form:
     values = {k: _text(getattr(board, k)) for k in CONTACT_LABELS}
     values |= {k: getattr(board, k) or "" for k in PAPER_LABELS}
+    values["officials_in_public"] = board.officials_in_public.value
     values |= {k: _text(getattr(board.policy, k)) for k in POLICY_LABELS}
-    return Form(values, labels=CONTACT_LABELS | PAPER_LABELS | POLICY_LABELS)
+    return Form(values, labels=LABELS)
 
 
 def _meeting_form() -> Form:
@@ -124,6 +139,7 @@ def _settings_page(
                 for m in meetings
             ],
             "kinds": [(k.value, v) for k, v in KIND_LABELS.items()],
+            "officials_options": OFFICIALS_OPTIONS,
             "done": {"saved": "The settings are saved.", "meeting": "The calendar is updated."}.get(
                 done or ""
             ),
@@ -166,9 +182,7 @@ async def save_settings(
     slug: str, request: Request, session: SessionDep, _: StaffBoardManager
 ) -> Response:
     board = _board(session, slug)
-    form = Form.from_data(
-        await read_form(request), labels=CONTACT_LABELS | PAPER_LABELS | POLICY_LABELS
-    )
+    form = Form.from_data(await read_form(request), labels=LABELS)
     if form.get("reset") == "defaults":
         for name in POLICY_LABELS:
             form.values[name] = _text(getattr(Policy(), name))
@@ -183,7 +197,9 @@ async def save_settings(
         _policy_errors(form, error)
     try:
         body = BoardUpdate.model_validate(
-            {k: form.get(k) for k in CONTACT_LABELS} | {k: form.optional(k) for k in PAPER_LABELS}
+            {k: form.get(k) for k in CONTACT_LABELS}
+            | {k: form.optional(k) for k in PAPER_LABELS}
+            | {k: form.optional(k) for k in PUBLIC_LABELS}
         )
     except ValidationError as error:
         form.add_validation_errors(error)

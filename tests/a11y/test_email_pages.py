@@ -190,6 +190,8 @@ async def test_presenter_pages_are_accessible(world: World) -> None:
         await assert_accessible(page)
         await open_ok(page, confirm)  # answered already
         assert "You have answered already" in await page.locator("h1").inner_text()
+        await open_ok(page, f"{confirm}/consent")  # their consent record
+        await open_ok(page, f"{confirm}/about-you")  # equality monitoring, optional
 
         done = await world.commands.to_action(
             world.action_id, "mark_done", MarkDoneBody(text="Every flat surveyed."), LEAD

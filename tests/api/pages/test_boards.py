@@ -8,7 +8,7 @@ from datetime import date
 
 from sqlmodel import select
 
-from models.board import Board, BoardMeeting, MeetingKind
+from models.board import Board, BoardMeeting, MeetingKind, OfficialsInPublic
 from models.db import SessionFactory
 from models.policy import Policy, PolicyDuration
 from tests.api.pages.conftest import BrowserFactory
@@ -30,6 +30,8 @@ async def _current_form(admin: StaffBrowser) -> dict[str, str]:
     page = (await admin.get(SETTINGS)).text.split('id="calendar"')[0]
     form = {}
     for tag in re.findall(r"<input [^>]+>", page):
+        if re.search(r'type="(radio|checkbox)"', tag) and " checked" not in tag:
+            continue  # as a browser sends it: only the chosen option
         name, value = re.search(r'name="([^"]+)"', tag), re.search(r'value="([^"]*)"', tag)
         if name and value and name.group(1) != "csrf_token":
             form[name.group(1)] = html.unescape(value.group(1))
@@ -89,6 +91,21 @@ async def test_saving_the_form_keeps_every_policy_setting_it_was_not_asked_to_ch
     assert saved.cv_lead_name == "Rosa Lead"
     assert saved.policy.reminder_gathering == PolicyDuration.model_validate("2 days")
     assert saved.policy.send_time == Policy().send_time
+
+
+async def test_the_board_chooses_how_public_papers_name_officials(
+    staff: BrowserFactory, sessions: SessionFactory
+) -> None:
+    add_board(sessions)
+    admin = await staff("admin")
+    page = (await admin.get(SETTINGS)).text
+    assert 'value="named" checked' in page
+    form = await _current_form(admin)
+    form["officials_in_public"] = "role_only"
+    response = await admin.submit(SETTINGS, form)
+    assert response.headers["location"] == f"{SETTINGS}?done=saved"
+    assert _board(sessions).officials_in_public is OfficialsInPublic.role_only
+    assert 'value="role_only" checked' in (await admin.get(SETTINGS)).text
 
 
 async def test_the_cover_sheet_of_the_boards_papers_is_set_and_cleared(
