@@ -27,8 +27,8 @@ class DemoUser:
 
 
 DEMO_USERS = [
-    DemoUser("lead@example.org", "Eve Engagement (engagement lead)", Role.engagement_lead),
-    DemoUser("cvlead@example.org", "Cara Lead (Community Voice Lead)", Role.cv_lead),
+    DemoUser("lead@example.org", "Eve Engagement", Role.engagement_lead),
+    DemoUser("cvlead@example.org", "Cara Lead", Role.cv_lead),
     DemoUser("admin@example.org", "Ada Admin", Role.admin),
     DemoUser("viewer@example.org", "Vic Viewer", Role.viewer),
 ]
