@@ -165,7 +165,7 @@ async def test_the_escalation_queue_comes_in_pages_numbered_across_them(site: Si
     assert "30 open escalations, oldest first." in text_of(first)
     assert first.count('class="nhsuk-card app-queue__item"') == 25
     assert second.count('class="nhsuk-card app-queue__item"') == 5
-    assert re.search(r"<h3[^>]*>\s*26\. ", second)
+    assert re.search(r"<h2[^>]*>\s*26\. ", second)  # items are headed under the h1
     assert "/escalations?page=2" in _pagination_links(first)
 
 
