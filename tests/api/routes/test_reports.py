@@ -178,8 +178,8 @@ async def test_review_edit_approve_publish_download_and_the_public_page(
                 f"/reports/{digest_id}",
                 f"/reports/{draft}",
                 f"/reports/{annual_id}",
-                f"/reports/{draft}/rows/{draft_rows[0]['id']}/edit",
                 f"/reports/{draft}/names",
+                f"/reports/{draft}/rows/{draft_rows[0]['id']}/edit",  # stays open: filled below
             ):
                 response = await page.goto(live.base_url + path)
                 assert response is not None and response.status == 200, path
