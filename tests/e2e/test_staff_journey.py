@@ -87,7 +87,9 @@ class EngagementLead:
             start=1,
         ):
             await expect(page.get_by_role("heading", name=f"Action {n}: {text}")).to_be_visible()
-        await expect(page.locator("#action-1 .app-rag")).to_have_text("Green")
+        # An owner is named but no due date agreed: never better than Amber, and it says why.
+        await expect(page.locator("#action-1 .app-rag")).to_have_text("Amber")
+        await expect(page.locator("#action-1")).to_contain_text("No due date agreed")
 
 
 class CommunityVoiceLead:
