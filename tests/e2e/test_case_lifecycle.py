@@ -69,9 +69,10 @@ async def test_a_session_runs_through_the_process(
         assert response.status_code == 201, response.text
         case_id = response.json()["case_id"]
         first = await case()
-        assert [(a["status"], a["rag"]) for a in first["actions"]] == [
-            ("awaiting_acknowledgement", "green"),
-            ("unassigned", "green"),
+        # No due date agreed yet, and no owner for the second: never better than Amber.
+        assert [(a["status"], a["rag"], a["rag_cause"]) for a in first["actions"]] == [
+            ("awaiting_acknowledgement", "amber", "No due date agreed"),
+            ("unassigned", "amber", "No owner named yet"),
         ]
         timers = await eventually(lambda: _kinds_ready(lead, case_id), timeout=10)
         assert {
@@ -91,10 +92,10 @@ async def test_a_session_runs_through_the_process(
             ),
             timeout=20,
         )
-        # Then the RAG says why
+        # Then the RAG says why (no owner once the naming window has passed: Red)
         assert (await action(1))["rag_cause"] == "Not acknowledged in time"
         assert ((await action(2))["rag"], (await action(2))["rag_cause"]) == (
-            "amber",
+            "red",
             "No owner named in time",
         )
 
@@ -121,7 +122,8 @@ async def test_a_session_runs_through_the_process(
         assert acknowledged.status_code == 200
         # Then both escalations are resolved with the reason, and the RAG follows
         assert (await cv_lead.get("/api/v1/escalations")).json() == []
-        assert ((await action(1))["status"], (await action(1))["rag"]) == ("in_progress", "green")
+        # (still no due date agreed, so never better than Amber)
+        assert ((await action(1))["status"], (await action(1))["rag"]) == ("in_progress", "amber")
         assert (await action(2))["owner_name"] == "Kim Other"
 
         # When the owner reports progress, then finishes
@@ -130,7 +132,11 @@ async def test_a_session_runs_through_the_process(
             f"/api/v1/actions/{a1}/updates", json={"text": "Surveyors booked", "rag": "amber"}
         )
         assert update.status_code == 200
-        assert (await action(1))["rag_cause"] == "The owner rates it amber"
+        # The owner's amber and the missing due date agree; the fact is named as the cause.
+        assert ((await action(1))["rag"], (await action(1))["rag_cause"]) == (
+            "amber",
+            "No due date agreed",
+        )
         done = await lead.post(
             f"/api/v1/actions/{a1}/done", json={"text": "All 240 flats surveyed"}
         )
