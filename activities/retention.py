@@ -52,12 +52,10 @@ def _forget_case(session: Session, case: Case, now: datetime, why: str) -> Reten
                 message.status = OutboxStatus.cancelled
             session.add(message)
             removed.outbox_rows += 1
-    system = Actor.system()
     session.add(
-        AuditEvent(
+        AuditEvent.by(
+            Actor.system(),
             at=now,
-            actor_kind=system.kind,
-            actor_name=system.name,
             verb="retention.contact_details_deleted",
             summary=f"Contact details of {len(presenters)} presenter(s) deleted: {why}",
             case_id=case.id,

@@ -56,3 +56,27 @@ class AuditRecord(SQLModel):
 
 class AuditEvent(AuditRecord, table=True):
     __tablename__ = "audit_event"
+
+    @classmethod
+    def by(
+        cls,
+        actor: Actor,
+        *,
+        at: datetime,
+        verb: str,
+        summary: str,
+        case_id: uuid.UUID | None = None,
+        detail: dict[str, Any] | None = None,
+    ) -> "AuditEvent":
+        """An event done by ``actor``, outside a workflow step (services and activities)."""
+        return cls(
+            at=at,
+            actor_kind=actor.kind,
+            actor_name=actor.name,
+            actor_id=actor.id,
+            source=actor.source,
+            verb=verb,
+            summary=summary,
+            case_id=case_id,
+            detail=detail or {},
+        )

@@ -135,12 +135,9 @@ def erase_rows(session: Session, presenter_id: uuid.UUID, by: Actor) -> ErasureR
         )
     )
     session.add(
-        AuditEvent(
+        AuditEvent.by(
+            by,
             at=now,
-            actor_kind=by.kind,
-            actor_name=by.name,
-            actor_id=by.id,
-            source=by.source,
             verb="presenter.erased",
             summary=f"Presenter erased: now {name}; the case and its actions are kept",
             case_id=case.id,

@@ -165,12 +165,9 @@ def produce(session: Session, kind: PersonKind, person_id: uuid.UUID, by: Actor)
         archive.writestr("data.json", json.dumps(data, indent=2, ensure_ascii=False))
         archive.writestr("summary.html", summary)
     session.add(
-        AuditEvent(
+        AuditEvent.by(
+            by,
             at=now,
-            actor_kind=by.kind,
-            actor_name=by.name,
-            actor_id=by.id,
-            source=by.source,
             verb="person.subject_access",
             summary=f"Subject access archive produced for {kind.value} {who.id}",
             case_id=who.case_id,
