@@ -19,9 +19,10 @@ from models.consent import (
     PresenterConsent,
     may_name,
 )
-from models.outbox import OutboxMessage, OutboxStatus, RecipientRole
+from models.outbox import OutboxStatus
 from models.presenter import Presenter
 from services.errors import NotFound
+from services.presenter_messages import messages_to
 
 
 def current(session: Session, presenter: Presenter) -> PresenterConsent:
@@ -110,13 +111,7 @@ def record(
 
 def _hold_messages(session: Session, presenter: Presenter) -> None:
     """Messages to the presenter not sent yet stay unsent: they asked not to be contacted."""
-    waiting = session.exec(
-        select(OutboxMessage)
-        .where(OutboxMessage.case_id == presenter.case_id)
-        .where(OutboxMessage.recipient_role == RecipientRole.presenter)
-        .where(col(OutboxMessage.status).in_([OutboxStatus.pending, OutboxStatus.manual]))
-    ).all()
-    for message in waiting:
-        if str(message.facts.get("presenter_id")) == str(presenter.id):
+    for message in messages_to(session, presenter):
+        if message.status in (OutboxStatus.pending, OutboxStatus.manual):
             message.status, message.last_error = OutboxStatus.cancelled, NOT_CONTACTED
             session.add(message)

@@ -27,11 +27,11 @@ from models.case import Case
 from models.db import SessionFactory
 from models.equality import EqualityResponse
 from models.erasure import ErasePresenter, Erasure, Needles, Scrubber, pseudonym
-from models.outbox import OutboxMessage, RecipientRole
 from models.presenter import Presenter
 from notifications.mail_archive import forget
 from services import personal_rows
 from services.errors import NotFound
+from services.presenter_messages import messages_to
 from workflows import action_workflow_id, case_workflow_id
 
 log = logging.getLogger(__name__)
@@ -70,20 +70,6 @@ def _next_pseudonym(session: Session, presenter: Presenter, case: Case) -> str:
     return pseudonym(number, case.meeting_date)
 
 
-def _outbox_to(session: Session, presenter: Presenter) -> list[OutboxMessage]:
-    rows = session.exec(
-        select(OutboxMessage)
-        .where(OutboxMessage.case_id == presenter.case_id)
-        .where(OutboxMessage.recipient_role == RecipientRole.presenter)
-    ).all()
-    return [
-        m
-        for m in rows
-        if m.facts.get("presenter_id") == str(presenter.id)
-        or (presenter.email and m.recipient_email == presenter.email)
-    ]
-
-
 def _open_workflows(session: Session, case_id: uuid.UUID) -> list[str]:
     open_actions = session.exec(
         select(Action.id).where(Action.case_id == case_id).where(col(Action.closed_at).is_(None))
@@ -109,7 +95,7 @@ def erase_rows(session: Session, presenter_id: uuid.UUID, by: Actor) -> ErasureR
     )
     result = ErasureResult(presenter.id, case.id, name)
     result.words = needles.in_case()
-    outbox = _outbox_to(session, presenter)
+    outbox = messages_to(session, presenter)
     for message in outbox:
         session.delete(message)
     result.outbox_removed = len(outbox)
