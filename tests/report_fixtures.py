@@ -226,3 +226,30 @@ async def small_year(sessions: SessionFactory, commands: Commands) -> SmallYear:
     return SmallYear(
         today=today, case_a=case_a, case_b=case_b, period_start=d(60), period_end=today
     )
+
+
+async def draft_quarterly_in_20_days(
+    http: Any, sessions: SessionFactory, cv_lead: dict[str, str]
+) -> uuid.UUID:
+    """A board meeting 20 days from today that receives the quarterly paper, and its draft
+    (through the JSON API, as the Community Voice Lead)."""
+    from models.board import BoardMeetingBase, MeetingKind
+    from services import directory
+    from tests.world import today
+
+    board_meeting = today() + timedelta(days=20)
+    with sessions() as session:
+        directory.add_meeting(
+            session=session,
+            slug="tht",
+            body=BoardMeetingBase(
+                kind=MeetingKind.board, date=board_meeting, receives_quarterly_report=True
+            ),
+        )
+    made = await http.post(
+        "/api/v1/reports/quarterly",
+        json={"board": "tht", "meeting_date": board_meeting.isoformat()},
+        headers=cv_lead,
+    )
+    assert made.status_code == 201, made.text
+    return uuid.UUID(made.json()["report_id"])

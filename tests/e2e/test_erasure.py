@@ -10,7 +10,7 @@ import mailbox
 import re
 import smtplib
 import uuid
-from datetime import date, timedelta
+from datetime import date
 from email.message import EmailMessage
 from pathlib import Path
 
@@ -20,16 +20,16 @@ import sqlalchemy as sa
 from sqlmodel import select
 
 from models.audit import Actor, ActorKind, AuditEvent
-from models.board import BoardMeetingBase, MeetingKind
 from models.outbox import OutboxMessage
 from models.policy import Policy
 from models.presenter import Presenter
 from notifications.catcher import serve
-from services import directory, personal_rows
+from services import personal_rows
 from services.erasure import erase_presenter
 from tests.factories import add_board, add_owner, staff_headers
 from tests.helpers import eventually
 from tests.live import app_settings, free_port, serve_app
+from tests.report_fixtures import draft_quarterly_in_20_days
 from workflows import action_workflow_id, case_workflow_id
 
 pytestmark = [pytest.mark.e2e]
@@ -163,22 +163,7 @@ async def _with_action(http: httpx2.AsyncClient, case_id: str) -> dict | None:
 async def _published_report(
     http: httpx2.AsyncClient, sessions, cv_lead: dict[str, str]
 ) -> uuid.UUID:
-    board_meeting = date.today() + timedelta(days=20)
-    with sessions() as session:
-        directory.add_meeting(
-            session=session,
-            slug="tht",
-            body=BoardMeetingBase(
-                kind=MeetingKind.board, date=board_meeting, receives_quarterly_report=True
-            ),
-        )
-    made = await http.post(
-        "/api/v1/reports/quarterly",
-        json={"board": "tht", "meeting_date": board_meeting.isoformat()},
-        headers=cv_lead,
-    )
-    assert made.status_code == 201, made.text
-    report_id = uuid.UUID(made.json()["report_id"])
+    report_id = await draft_quarterly_in_20_days(http, sessions, cv_lead)
     check = (await http.get(f"/api/v1/reports/{report_id}/names-check", headers=cv_lead)).json()
     decisions = [
         {"id": f["id"], "decision": "consent" if f["consent_recorded"] else "remove"}

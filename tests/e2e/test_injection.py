@@ -27,7 +27,6 @@ from sqlmodel import select
 from temporalio.testing import WorkflowEnvironment
 
 from models.action import Action
-from models.board import BoardMeetingBase, MeetingKind
 from models.case import Case
 from models.db import SessionFactory
 from models.outbox import OutboxMessage
@@ -37,13 +36,13 @@ from models.report import ReportRow
 from notifications.links import Links
 from notifications.render import Renderer, compose
 from notifications.types import MessageType
-from services import directory
 from services.csv_files import FORMULA_STARTS
 from services.import_files import read_file
 from tests.factories import add_board, add_owner, staff_headers
 from tests.helpers import eventually
 from tests.live import LiveApp, app_settings, serve_app
 from tests.public_text_fixtures import decide_every_place
+from tests.report_fixtures import draft_quarterly_in_20_days
 from tests.staff import StaffBrowser, csrf_token, signed_in, text_of
 from tests.world import today
 from worker.build import build_worker
@@ -384,22 +383,7 @@ async def _emails_render_it_inert(
 async def _report_outputs(
     http: httpx2.AsyncClient, sessions: SessionFactory, cv_lead: dict[str, str], meeting: Any
 ) -> None:
-    board_meeting = today() + timedelta(days=20)
-    with sessions() as session:
-        directory.add_meeting(
-            session=session,
-            slug="tht",
-            body=BoardMeetingBase(
-                kind=MeetingKind.board, date=board_meeting, receives_quarterly_report=True
-            ),
-        )
-    made = await http.post(
-        "/api/v1/reports/quarterly",
-        json={"board": "tht", "meeting_date": board_meeting.isoformat()},
-        headers=cv_lead,
-    )
-    assert made.status_code == 201, made.text
-    report_id = uuid.UUID(made.json()["report_id"])
+    report_id = await draft_quarterly_in_20_days(http, sessions, cv_lead)
     with sessions() as session:  # a NUL stored before input refused it (as in the issue)
         rows = session.exec(select(ReportRow).where(ReportRow.report_id == report_id)).all()
         assert rows, "the corpus cases are in the report"
